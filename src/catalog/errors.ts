@@ -1,0 +1,16 @@
+// Domain errors; the api layer maps them to Consul's status codes (400, 403, 404, 500).
+
+export class InvalidError extends Error {
+  override name = "InvalidError";
+}
+
+export class NotFoundError extends Error {
+  override name = "NotFoundError";
+}
+
+export class PermissionDeniedError extends Error {
+  override name = "PermissionDeniedError";
+  constructor() {
+    super("Permission denied");
+  }
+}
