@@ -3,9 +3,10 @@
 // back, and writes them to the catalog in the same txn. On a server (and in -dev) the catalog is
 // local, so a registration is in /v1/catalog and /v1/health when the call returns.
 
+import { isIP } from "node:net";
 import type { Catalog } from "../catalog/catalog.ts";
 import { checkStatusOps, deregistrationOps, registrationOps } from "../catalog/catalog.ts";
-import { InvalidError, NotFoundError } from "../catalog/errors.ts";
+import { InvalidError, NotFoundError, ServerError } from "../catalog/errors.ts";
 import { checkKey } from "../catalog/keys.ts";
 import type { Check, HealthStatus, Node, Service } from "../catalog/types.ts";
 import type { Op } from "../store/types.ts";
@@ -14,6 +15,8 @@ import {
   serviceChecks,
   toCheck,
   toService,
+  validateCheck,
+  validateStatus,
   type CheckSpec,
   type ServiceSpec,
 } from "./definitions.ts";
@@ -58,6 +61,18 @@ export const serviceMaintId = (id: string) => `_service_maintenance:${id}`;
 const enc = new TextEncoder();
 const json = (v: unknown) => enc.encode(JSON.stringify(v));
 const dec = new TextDecoder();
+
+/** The agent adds lan_ipv4/wan_ipv4 (or _ipv6) tagged addresses for a service's own address. */
+function withDefaultTaggedAddresses(s: Service): Service {
+  const family = isIP(s.Address);
+  if (family === 0) return s;
+  const suffix = family === 4 ? "ipv4" : "ipv6";
+  const addr = { Address: s.Address, Port: s.Port };
+  return {
+    ...s,
+    TaggedAddresses: { [`lan_${suffix}`]: addr, [`wan_${suffix}`]: addr, ...s.TaggedAddresses },
+  };
+}
 
 export async function startAgent(catalog: Catalog, options: AgentOptions): Promise<Agent> {
   const name = options.nodeName;
@@ -130,8 +145,10 @@ export async function startAgent(catalog: Catalog, options: AgentOptions): Promi
   function checkScriptsAllowed(spec: CheckSpec, fromConfig: boolean) {
     if (!spec.ScriptArgs?.length) return;
     if (options.enableScriptChecks || (fromConfig && options.enableLocalScriptChecks)) return;
-    throw new InvalidError(
-      "Scripts are disabled on this agent; to enable, configure 'enable_script_checks' or 'enable_local_script_checks' to true",
+    throw new ServerError(
+      fromConfig
+        ? "Scripts are disabled on this agent; to enable, configure 'enable_script_checks' or 'enable_local_script_checks' to true"
+        : "Scripts are disabled on this agent from remote calls; to enable, configure 'enable_script_checks' to true",
     );
   }
 
@@ -151,7 +168,7 @@ export async function startAgent(catalog: Catalog, options: AgentOptions): Promi
     checks: () => [...checks.keys()].map((id) => current(id) ?? checks.get(id)!),
 
     async registerService(spec, opts = {}) {
-      const service = toService(spec);
+      const service = withDefaultTaggedAddresses(toService(spec));
       const specs = embeddedChecks(spec);
       for (const c of specs) checkScriptsAllowed(c, !!opts.fromConfig);
       const fresh = serviceChecks(specs, name, service).map((c, i) => keepStatus(c, !!specs[i].Status));
@@ -197,12 +214,14 @@ export async function startAgent(catalog: Catalog, options: AgentOptions): Promi
     },
 
     async registerCheck(spec, opts = {}) {
-      const id = spec.CheckID || spec.ID || spec.Name || "";
+      const id = spec.ID || spec.Name || "";
       if (!spec.Name) throw new InvalidError("Missing check name");
+      validateStatus(spec, "Bad check status");
+      validateCheck(spec);
       let service: Service | undefined;
       if (spec.ServiceID) {
         service = services.get(spec.ServiceID);
-        if (!service) throw new InvalidError(`ServiceID "${spec.ServiceID}" does not exist`);
+        if (!service) throw new NotFoundError(`ServiceID "${spec.ServiceID}" does not exist`);
       }
       checkScriptsAllowed(spec, !!opts.fromConfig);
       const check = keepStatus(toCheck(spec, name, id, service), !!spec.Status);
@@ -232,7 +251,7 @@ export async function startAgent(catalog: Catalog, options: AgentOptions): Promi
         throw new NotFoundError(
           `Unknown check ID "${id}". Ensure that the check ID is passed, not the check name.`,
         );
-      if (c.Type !== "ttl") throw new InvalidError(`CheckID "${id}" does not have associated TTL`);
+      if (c.Type !== "ttl") throw new ServerError(`CheckID "${id}" does not have associated TTL`);
       await catalog.commit(checkStatusOps(view, name, id, status, output));
     },
 
@@ -266,7 +285,11 @@ export async function startAgent(catalog: Catalog, options: AgentOptions): Promi
 
     async setServiceMaintenance(id, enable, reason) {
       const service = services.get(id);
-      if (!service) throw new NotFoundError(`No service registered with ID "${id}"`);
+      if (!service) {
+        throw new NotFoundError(
+          `Unknown service ID "${id}". Ensure that the service ID is passed, not the service name.`,
+        );
+      }
       const checkId = serviceMaintId(id);
       if (enable) {
         if (checks.has(checkId)) return;

@@ -6,47 +6,60 @@ import { decodeObject, type Schema } from "../lib/decode.ts";
 import { InvalidError } from "../catalog/errors.ts";
 import type { Check, CheckDefinition, HealthStatus, Service, TaggedAddress } from "../catalog/types.ts";
 
+// The probe fields shared by a service's embedded checks (CheckType) and a check registered
+// on its own (CheckDefinition).
+const probeFields = {
+  Name: "string",
+  Status: "string",
+  Notes: "string",
+  ScriptArgs: "strings",
+  HTTP: "string",
+  Header: { map: "strings" },
+  Method: "string",
+  Body: "string",
+  DisableRedirects: "bool",
+  TCP: "string",
+  TCPUseTLS: "bool",
+  UDP: "string",
+  Interval: "duration",
+  AliasNode: "string",
+  AliasService: "string",
+  DockerContainerID: "string",
+  Shell: "string",
+  GRPC: "string",
+  GRPCUseTLS: "bool",
+  OSService: "string",
+  TLSServerName: "string",
+  TLSSkipVerify: "bool",
+  Timeout: "duration",
+  TTL: "duration",
+  H2PING: "string",
+  H2PingUseTLS: "bool",
+  SuccessBeforePassing: "int",
+  FailuresBeforeWarning: "int",
+  FailuresBeforeCritical: "int",
+  DeregisterCriticalServiceAfter: "duration",
+  OutputMaxSize: "int",
+} as const satisfies Schema["fields"];
+
+const probeAliases = { args: "ScriptArgs", script_args: "ScriptArgs" };
+
+/** A check embedded in a service definition (Check, Checks). */
 export const CheckTypeSchema: Schema = {
   name: "CheckType",
-  fields: {
-    CheckID: "string",
-    Name: "string",
-    Status: "string",
-    Notes: "string",
-    ScriptArgs: "strings",
-    HTTP: "string",
-    Header: { map: "strings" },
-    Method: "string",
-    Body: "string",
-    DisableRedirects: "bool",
-    TCP: "string",
-    UDP: "string",
-    Interval: "duration",
-    AliasNode: "string",
-    AliasService: "string",
-    DockerContainerID: "string",
-    Shell: "string",
-    GRPC: "string",
-    GRPCUseTLS: "bool",
-    TLSServerName: "string",
-    TLSSkipVerify: "bool",
-    Timeout: "duration",
-    TTL: "duration",
-    H2PING: "string",
-    H2PingUseTLS: "bool",
-    SuccessBeforePassing: "int",
-    FailuresBeforeWarning: "int",
-    FailuresBeforeCritical: "int",
-    DeregisterCriticalServiceAfter: "duration",
-    OutputMaxSize: "int",
-    // Only meaningful on /v1/agent/check/register (a check of its own):
-    ID: "string",
-    ServiceID: "string",
-  },
-  aliases: { args: "ScriptArgs", script_args: "ScriptArgs", check_id: "CheckID", service_id: "ServiceID" },
+  fields: { CheckID: "string", ...probeFields, ServiceID: "ignore" },
+  aliases: probeAliases,
+};
+
+/** A check registered through /v1/agent/check/register or a config file's "checks". */
+export const CheckDefinitionSchema: Schema = {
+  name: "CheckDefinition",
+  fields: { ID: "string", ServiceID: "string", Token: "ignore", ...probeFields },
+  aliases: probeAliases,
 };
 
 const TaggedAddressSchema: Schema = { name: "ServiceAddress", fields: { Address: "string", Port: "int" } };
+const WeightsSchema: Schema = { name: "Weights", fields: { Passing: "int", Warning: "int" } };
 
 export const ServiceDefinitionSchema: Schema = {
   name: "ServiceDefinition",
@@ -60,18 +73,40 @@ export const ServiceDefinitionSchema: Schema = {
     Meta: "stringMap",
     Port: "int",
     SocketPath: "string",
-    Weights: { object: { name: "Weights", fields: { Passing: "int", Warning: "int" } } },
+    Weights: { object: WeightsSchema },
     Check: { object: CheckTypeSchema },
     Checks: { list: { object: CheckTypeSchema } },
-    Token: "string",
+    Token: "ignore",
     EnableTagOverride: "bool",
     Proxy: "any",
     Connect: "any",
-    Namespace: "string",
-    Partition: "string",
+    Locality: "any",
   },
-  // Consul's register endpoint also takes the service name as "Service" (api.AgentService).
-  aliases: { service: "Name", service_id: "ID" },
+};
+
+/** A service as the catalog takes it (/v1/catalog/register's Service: Consul's NodeService). */
+export const NodeServiceSchema: Schema = {
+  name: "NodeService",
+  fields: {
+    Kind: "string",
+    ID: "string",
+    Service: "string",
+    Tags: "strings",
+    Address: "string",
+    TaggedAddresses: { map: { object: TaggedAddressSchema } },
+    Meta: "stringMap",
+    Port: "int",
+    SocketPath: "string",
+    Weights: { object: WeightsSchema },
+    EnableTagOverride: "bool",
+    Proxy: "any",
+    Connect: "any",
+    Locality: "any",
+    PeerName: "ignore",
+    LocallyRegisteredAsSidecar: "ignore",
+    CreateIndex: "ignore",
+    ModifyIndex: "ignore",
+  },
 };
 
 /** A decoded check definition (durations in ms). */
@@ -97,13 +132,17 @@ export interface ServiceSpec {
   Check?: CheckSpec;
   Checks?: CheckSpec[];
   EnableTagOverride?: boolean;
-  Namespace?: string;
-  Partition?: string;
 }
 
 export const decodeServiceSpec = (body: unknown) =>
   decodeObject(ServiceDefinitionSchema, body) as ServiceSpec;
-export const decodeCheckSpec = (body: unknown) => decodeObject(CheckTypeSchema, body) as CheckSpec;
+export const decodeCheckSpec = (body: unknown) => decodeObject(CheckDefinitionSchema, body) as CheckSpec;
+
+/** /v1/catalog/register's Service, as a service definition ("Service" is its name there). */
+export function decodeNodeService(body: unknown): ServiceSpec {
+  const { Service, ...rest } = decodeObject(NodeServiceSchema, body) as ServiceSpec & { Service?: string };
+  return { ...rest, Name: Service };
+}
 
 const META_MAX_PAIRS = 64;
 const META_KEY_MAX = 128;
@@ -116,13 +155,13 @@ export function validateMeta(meta: Record<string, string>, allowConsulPrefix = f
     throw new Error(`Node metadata cannot contain more than ${META_MAX_PAIRS} key/value pairs`);
   }
   for (const [k, v] of Object.entries(meta)) {
-    if (k === "") throw new Error("Key cannot be blank");
-    if (!metaKeyFormat.test(k)) throw new Error(`Key contains invalid characters`);
-    if (k.length > META_KEY_MAX) throw new Error(`Key is too long (limit: ${META_KEY_MAX} characters)`);
-    if (k.startsWith("consul-") && !allowConsulPrefix) {
-      throw new Error(`Key prefix 'consul-' is reserved for internal use`);
-    }
-    if (v.length > META_VALUE_MAX) throw new Error(`Value is too long (limit: ${META_VALUE_MAX} characters)`);
+    const pair = (why: string) => new Error(`Couldn't load metadata pair ('${k}', '${v}'): ${why}`);
+    if (k === "") throw pair("Key cannot be blank");
+    if (!metaKeyFormat.test(k)) throw pair("Key contains invalid characters");
+    if (k.length > META_KEY_MAX) throw pair(`Key is too long (limit: ${META_KEY_MAX} characters)`);
+    if (k.startsWith("consul-") && !allowConsulPrefix)
+      throw pair("Key prefix 'consul-' is reserved for internal use");
+    if (v.length > META_VALUE_MAX) throw pair(`Value is too long (limit: ${META_VALUE_MAX} characters)`);
   }
 }
 
@@ -130,7 +169,7 @@ function validateServiceMeta(meta: Record<string, string>): void {
   try {
     validateMeta(meta);
   } catch (err) {
-    throw new InvalidError(`Invalid Service Meta: ${(err as Error).message.replace(/^Node/, "Service")}`);
+    throw new InvalidError(`Invalid Service Meta: ${(err as Error).message}`);
   }
 }
 
@@ -151,8 +190,9 @@ export function checkKind(c: CheckDefinition): CheckKind | undefined {
   return undefined;
 }
 
-/** Consul's CheckType.Validate; the api prefixes "Invalid check: ". */
+/** Consul's CheckType.Validate, with its "Invalid check: " prefix. */
 export function validateCheck(c: CheckSpec): void {
+  const invalid = (why: string) => new InvalidError(`Invalid check: ${why}`);
   const intervalCheck = !!(
     c.ScriptArgs?.length ||
     c.DockerContainerID ||
@@ -165,17 +205,18 @@ export function validateCheck(c: CheckSpec): void {
   const alias = !!(c.AliasNode || c.AliasService);
   const interval = c.Interval ?? 0;
   const ttl = c.TTL ?? 0;
-  if (interval > 0 && ttl > 0) throw new InvalidError("Interval and TTL cannot both be specified");
+  if (interval > 0 && ttl > 0) throw invalid("Interval and TTL cannot both be specified");
   if (intervalCheck && interval <= 0) {
-    throw new InvalidError("Interval must be > 0 for Script, HTTP, H2PING, TCP, UDP or OSService checks");
+    throw invalid("Interval must be > 0 for Script, HTTP, H2PING, TCP, UDP or OSService checks");
   }
-  if (intervalCheck && alias) throw new InvalidError("Interval cannot be set for Alias checks");
-  if (alias && ttl > 0) throw new InvalidError("TTL must be not be set for Alias checks");
-  if (!intervalCheck && !alias && ttl <= 0) throw new InvalidError("TTL must be > 0 for TTL checks");
-  if ((c.OutputMaxSize ?? 0) < 0) throw new InvalidError("MaxOutputMaxSize must be positive");
-  if (c.Status !== undefined && c.Status !== "" && !STATUSES.has(c.Status)) {
-    throw new InvalidError(`Invalid check status: "${c.Status}"`);
+  if (intervalCheck && alias) throw invalid("Interval cannot be set for Alias checks");
+  if (alias && ttl > 0) throw invalid("TTL must be not be set for Alias checks");
+  if (!intervalCheck && !alias && ttl <= 0) throw invalid("TTL must be > 0 for TTL checks");
+  if ((c.OutputMaxSize ?? 0) < 0) throw invalid("MaxOutputMaxSize must be positive");
+  if (c.FailuresBeforeCritical !== undefined && (c.FailuresBeforeWarning ?? 0) > c.FailuresBeforeCritical) {
+    throw invalid("FailuresBeforeWarning can't be higher than FailuresBeforeCritical");
   }
+  // Consul silently picks one kind when several are given; census refuses the ambiguity.
   const kinds = [
     c.ScriptArgs?.length && !c.DockerContainerID,
     c.DockerContainerID,
@@ -187,7 +228,7 @@ export function validateCheck(c: CheckSpec): void {
     alias,
   ];
   if (kinds.filter(Boolean).length > 1) {
-    throw new InvalidError("Only one of Script, HTTP, TCP, UDP, GRPC, H2PING, Alias or Docker may be set");
+    throw invalid("only one of Script, Docker, HTTP, TCP, UDP, GRPC, H2PING or Alias may be set");
   }
   if (c.HTTP) {
     let url: URL | undefined;
@@ -196,23 +237,30 @@ export function validateCheck(c: CheckSpec): void {
     } catch {
       url = undefined;
     }
-    if (!url || !/^https?:$/.test(url.protocol)) throw new InvalidError(`Invalid HTTP check URL "${c.HTTP}"`);
+    if (!url || !/^https?:$/.test(url.protocol))
+      throw invalid(`HTTP must be an http:// or https:// URL, got "${c.HTTP}"`);
   }
-  for (const addr of [c.TCP, c.UDP]) {
-    if (addr && !/^(\[[^\]]+\]|[^:\s]+):\d{1,5}$/.test(addr)) {
-      throw new InvalidError(`Invalid address "${addr}": missing port in address or not host:port`);
+  for (const [kind, addr] of [
+    ["TCP", c.TCP],
+    ["UDP", c.UDP],
+  ] as const) {
+    if (addr && !/^(\[[^\]]+\]|[^:\s/]+):\d{1,5}$/.test(addr)) {
+      throw invalid(`${kind} must be host:port, got "${addr}"`);
     }
   }
 }
 
-export interface NodeIdentity {
-  node: string;
+/** The Status a definition may start with (empty: critical). */
+export function validateStatus(c: CheckSpec, message: string): void {
+  if (c.Status !== undefined && c.Status !== "" && !STATUSES.has(c.Status)) throw new InvalidError(message);
 }
 
 /** The catalog record for a service definition (ID defaults to Name, as in Consul). */
 export function toService(spec: ServiceSpec): Service {
   const name = spec.Name ?? "";
   if (name === "") throw new InvalidError("Missing service name");
+  if (spec.Address && ["0.0.0.0", "::", "[::]"].includes(spec.Address))
+    throw new InvalidError("Invalid service address");
   validateServiceMeta(spec.Meta ?? {});
   const w = spec.Weights;
   if (w && (w.Passing ?? 1) < 1) throw new InvalidError("Invalid Weights: Passing must be greater than 0");
@@ -220,9 +268,6 @@ export function toService(spec: ServiceSpec): Service {
     throw new InvalidError("Invalid Weights: Warning must be greater or equal than 0");
   if (spec.Port !== undefined && (spec.Port < 0 || spec.Port > 65535)) {
     throw new InvalidError(`Invalid service port ${spec.Port}: must be between 0 and 65535`);
-  }
-  if (spec.Namespace && spec.Namespace !== "default") {
-    throw new InvalidError(`Namespaces are a Consul Enterprise feature`);
   }
   return {
     Kind: spec.Kind ?? "",
@@ -273,7 +318,6 @@ const DEFINITION_FIELDS: (keyof CheckDefinition)[] = [
  * status is critical unless the definition says otherwise.
  */
 export function toCheck(spec: CheckSpec, node: string, checkId: string, service?: Service): Check {
-  validateCheck(spec);
   const def: CheckDefinition = {};
   for (const f of DEFINITION_FIELDS) if (spec[f] !== undefined) (def as any)[f] = spec[f];
   return {
@@ -298,9 +342,10 @@ export function embeddedChecks(spec: ServiceSpec): CheckSpec[] {
 
 /** The catalog records of a service's embedded checks, with Consul's IDs. */
 export function serviceChecks(specs: CheckSpec[], node: string, service: Service): Check[] {
+  for (const c of specs) validateCheck(c);
+  for (const c of specs) validateStatus(c, "Status for checks must 'passing', 'warning', 'critical'");
   return specs.map((c, i) => {
-    const id =
-      c.CheckID || c.ID || (specs.length === 1 ? `service:${service.ID}` : `service:${service.ID}:${i + 1}`);
+    const id = c.CheckID || (specs.length === 1 ? `service:${service.ID}` : `service:${service.ID}:${i + 1}`);
     return toCheck(c, node, id, service);
   });
 }

@@ -3,11 +3,12 @@
 import { VERSION } from "../agent/agent.ts";
 import { decodeCheckSpec, decodeServiceSpec } from "../agent/definitions.ts";
 import { aggregateStatus, checksOfInstance } from "../catalog/catalog.ts";
-import { InvalidError, NotFoundError } from "../catalog/errors.ts";
+import { NotFoundError } from "../catalog/errors.ts";
 import type { HealthStatus, Service } from "../catalog/types.ts";
 import { decodeObject, type Schema } from "../lib/decode.ts";
 import type { ApiContext } from "./context.ts";
 import { HealthCheckSpec, NodeServiceSpec } from "./filter.ts";
+import type { FastifyReply } from "fastify";
 import { HttpError, objectBody, type Req, type Route } from "./http.ts";
 import { filterOf, queryOptions, sendJson } from "./read.ts";
 import { wireAgentService, wireCheck } from "./wire.ts";
@@ -17,43 +18,54 @@ const CheckUpdateSchema: Schema = { name: "checkUpdate", fields: { Status: "stri
 /** Consul truncates check output written through the TTL endpoints to 4 KiB. */
 const MAX_OUTPUT = 4096;
 
-const boolParam = (q: Record<string, string>, k: string) => {
-  const v = q[k];
-  return v !== undefined && /^(|1|t|T|TRUE|true|True)$/.test(v);
-};
+/** Consul honours ?replace-existing-checks only as a bare key or "=true". */
+const flagParam = (q: Record<string, string>, k: string) => q[k] === "" || q[k] === "true";
 
 export function agentRoutes(ctx: ApiContext): Route[] {
   const { agent, view } = ctx;
   const node = () => agent.node();
   const dc = ctx.datacenter;
 
-  const ttl = (status: HealthStatus) => async (req: Req, reply: any) => {
+  const ttl = (status: HealthStatus) => async (req: Req, reply: FastifyReply) => {
     const note = (req.query.note ?? "").slice(0, MAX_OUTPUT);
     await agent.updateTTL(req.params.id, status, note);
     return reply.send();
   };
 
-  /** Consul's /v1/agent/health/service answer for a set of instances. */
-  const healthOf = (req: Req, reply: any, services: Service[], notFound: string) => {
+  /**
+   * Consul's /v1/agent/health/service answer: 200 passing, 429 warning, 503 otherwise, 404 none;
+   * text with ?format=text or Accept: text/plain; X-Consul-Reason always.
+   */
+  const healthOf = (req: Req, reply: FastifyReply, services: Service[], byId: boolean, notFound: string) => {
+    const text = req.query.format === "text" || String(req.headers.accept ?? "").startsWith("text/plain");
     if (services.length === 0) {
-      if (req.query.format === "text") return reply.code(404).type("text/plain").send(notFound);
-      return reply.code(404).type("text/plain").send(notFound);
+      reply.code(404).header("X-Consul-Reason", notFound);
+      if (text) return reply.type("text/plain").send(notFound);
+      return sendJson(
+        ctx,
+        req,
+        reply,
+        byId ? { AggregatedStatus: "critical", Service: null, Checks: null } : [],
+      );
     }
     const entries = services.map((s) => {
-      const checks = checksOfInstance(view, node().Node, s.ID);
+      const checks = checksOfInstance(view, node().Node, s.ID).filter(
+        (c) => c.value.CheckID !== "serfHealth",
+      );
       return {
         AggregatedStatus: aggregateStatus(checks),
-        Service: { ...wireAgentService(s, dc) },
-        Checks: checks.map((c) => wireCheck(c.value)),
+        Service: wireAgentService(s, dc),
+        Checks: checks.map((c) => ({ ...wireCheck(c.value), Type: "" })),
       };
     });
-    const worst = aggregateStatus(
-      entries.map((e) => ({ value: { Status: e.AggregatedStatus } as any, createIndex: 0, modifyIndex: 0 })),
+    const rank = { passing: 0, warning: 1, critical: 2, maintenance: 2 } as const;
+    const worst = entries.reduce(
+      (w, e) => (rank[e.AggregatedStatus] > rank[w] ? e.AggregatedStatus : w),
+      "passing" as HealthStatus,
     );
-    const code = worst === "passing" ? 200 : worst === "warning" ? 429 : 503;
-    if (req.query.format === "text") return reply.code(code).type("text/plain").send(worst);
-    reply.code(code);
-    return sendJson(req, reply, entries.length === 1 && req.params.id !== undefined ? entries[0] : entries);
+    reply.code(worst === "passing" ? 200 : worst === "warning" ? 429 : 503).header("X-Consul-Reason", worst);
+    if (text) return reply.type("text/plain").send(worst);
+    return sendJson(ctx, req, reply, byId ? entries[0] : entries);
   };
 
   return [
@@ -62,7 +74,7 @@ export function agentRoutes(ctx: ApiContext): Route[] {
       url: "/v1/agent/self",
       access: () => ({ resource: "agent", segment: node().Node, level: "read" }),
       handler: (req, reply) =>
-        sendJson(req, reply, {
+        sendJson(ctx, req, reply, {
           Config: {
             Datacenter: dc,
             PrimaryDatacenter: dc,
@@ -83,7 +95,7 @@ export function agentRoutes(ctx: ApiContext): Route[] {
       methods: ["GET"],
       url: "/v1/agent/members",
       access: () => ({ resource: "node", level: "read" }),
-      handler: (req, reply) => sendJson(req, reply, [member(ctx)]),
+      handler: (req, reply) => sendJson(ctx, req, reply, [member(ctx)]),
     },
     {
       methods: ["GET"],
@@ -96,7 +108,7 @@ export function agentRoutes(ctx: ApiContext): Route[] {
           const w = wireAgentService(s, dc);
           if (!filter || filter(w)) out[s.ID] = w;
         }
-        return sendJson(req, reply, out);
+        return sendJson(ctx, req, reply, out);
       },
     },
     {
@@ -110,7 +122,9 @@ export function agentRoutes(ctx: ApiContext): Route[] {
       handler: (req, reply) => {
         const s = agent.service(req.params.id);
         if (!s) throw new NotFoundError(`unknown service ID: ${req.params.id}`);
-        return sendJson(req, reply, { ...wireAgentService(s, dc), ContentHash: contentHash(s) });
+        const hash = contentHash(s);
+        reply.header("X-Consul-Contenthash", hash);
+        return sendJson(ctx, req, reply, wireAgentService(s, dc, hash));
       },
     },
     {
@@ -124,7 +138,7 @@ export function agentRoutes(ctx: ApiContext): Route[] {
       handler: async (req, reply) => {
         const spec = decodeServiceSpec(objectBody(req, "structs.ServiceDefinition"));
         await agent.registerService(spec, {
-          replaceExistingChecks: boolParam(req.query, "replace-existing-checks"),
+          replaceExistingChecks: flagParam(req.query, "replace-existing-checks"),
         });
         return reply.send();
       },
@@ -153,7 +167,7 @@ export function agentRoutes(ctx: ApiContext): Route[] {
           const w = wireCheck(c);
           if (!filter || filter(w)) out[c.CheckID] = w;
         }
-        return sendJson(req, reply, out);
+        return sendJson(ctx, req, reply, out);
       },
     },
     {
@@ -161,19 +175,7 @@ export function agentRoutes(ctx: ApiContext): Route[] {
       url: "/v1/agent/check/register",
       access: () => ({ resource: "node", segment: node().Node, level: "write" }),
       handler: async (req, reply) => {
-        const spec = decodeCheckSpec(objectBody(req, "structs.CheckDefinition"));
-        try {
-          await agent.registerCheck(spec);
-        } catch (err) {
-          // Consul prefixes validation failures of the check itself.
-          if (
-            err instanceof InvalidError &&
-            !/^(Missing check name|ServiceID|Scripts are disabled)/.test(err.message)
-          ) {
-            throw new InvalidError(`Invalid check: ${err.message}`);
-          }
-          throw err;
-        }
+        await agent.registerCheck(decodeCheckSpec(objectBody(req, "structs.CheckDefinition")));
         return reply.send();
       },
     },
@@ -211,18 +213,21 @@ export function agentRoutes(ctx: ApiContext): Route[] {
     {
       methods: ["GET"],
       url: "/v1/agent/health/service/name/:name",
+      missing: "Missing service Name",
       access: (req) => ({ resource: "service", segment: req.params.name, level: "read" }),
       handler: (req, reply) =>
         healthOf(
           req,
           reply,
           agent.services().filter((s) => s.Service === req.params.name),
+          false,
           `ServiceName ${req.params.name} Not Found`,
         ),
     },
     {
       methods: ["GET"],
       url: "/v1/agent/health/service/id/:id",
+      missing: "Missing serviceID",
       access: (req) => ({
         resource: "service",
         segment: agent.service(req.params.id)?.Service,
@@ -230,7 +235,7 @@ export function agentRoutes(ctx: ApiContext): Route[] {
       }),
       handler: (req, reply) => {
         const s = agent.service(req.params.id);
-        return healthOf(req, reply, s ? [s] : [], `ServiceId ${req.params.id} not found`);
+        return healthOf(req, reply, s ? [s] : [], true, `ServiceId ${req.params.id} not found`);
       },
     },
     {
@@ -245,6 +250,7 @@ export function agentRoutes(ctx: ApiContext): Route[] {
     {
       methods: ["PUT"],
       url: "/v1/agent/service/maintenance/:id",
+      missing: "Missing service ID",
       access: (req) => ({
         resource: "service",
         segment: agent.service(req.params.id)?.Service,

@@ -1,6 +1,6 @@
 // /v1/catalog/*: the cluster-wide view of nodes and services.
 
-import { decodeServiceSpec, toService, validateMeta } from "../agent/definitions.ts";
+import { decodeNodeService, toService, validateMeta } from "../agent/definitions.ts";
 import {
   deregistrationOps,
   instancesOf,
@@ -9,10 +9,10 @@ import {
   registrationOps,
   servicesOfNode,
 } from "../catalog/catalog.ts";
-import { InvalidError } from "../catalog/errors.ts";
+import { InvalidError, ServerError } from "../catalog/errors.ts";
 import type { Check, HealthStatus, Node } from "../catalog/types.ts";
 import { decodeObject, type Schema } from "../lib/decode.ts";
-import { nodeMetaFilter, queryList, type ApiContext } from "./context.ts";
+import { hasTags, nodeMetaFilter, queryList, type ApiContext } from "./context.ts";
 import { CatalogServiceSpec, NodeServiceSpec, NodeSpec } from "./filter.ts";
 import { objectBody, type Route } from "./http.ts";
 import { blockingRead, filterOf, sendJson } from "./read.ts";
@@ -59,6 +59,16 @@ const DeregisterRequestSchema: Schema = {
 const STATUSES = new Set(["passing", "warning", "critical", "maintenance"]);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Consul's catalog endpoint reports a bad service from its RPC layer: 500. */
+function catalogService(spec: Parameters<typeof toService>[0]) {
+  try {
+    return toService(spec);
+  } catch (err) {
+    if (err instanceof InvalidError) throw new ServerError(err.message);
+    throw err;
+  }
+}
+
 export function catalogRoutes(ctx: ApiContext): Route[] {
   const { view } = ctx;
   return [
@@ -68,15 +78,15 @@ export function catalogRoutes(ctx: ApiContext): Route[] {
       access: (req) => ({ resource: "node", segment: String((req.body as any)?.Node ?? ""), level: "write" }),
       handler: async (req, reply) => {
         const r = decodeObject(RegisterRequestSchema, objectBody(req, "structs.RegisterRequest")) as any;
-        if (!r.Node) throw new InvalidError("Must provide node");
+        if (!r.Node) throw new ServerError("Must provide node");
         if (!r.Address && !r.SkipNodeUpdate)
-          throw new InvalidError("Must provide address if SkipNodeUpdate is not set");
-        if (r.ID && !UUID.test(r.ID)) throw new InvalidError(`Bad node ID: invalid UUID "${r.ID}"`);
-        if (r.Datacenter && r.Datacenter !== ctx.datacenter) throw new InvalidError("No path to datacenter");
+          throw new ServerError("Must provide address if SkipNodeUpdate is not set");
+        if (r.ID && !UUID.test(r.ID)) throw new ServerError(`Bad node ID: invalid UUID "${r.ID}"`);
+        if (r.Datacenter && r.Datacenter !== ctx.datacenter) throw new ServerError("No path to datacenter");
         try {
           validateMeta(r.NodeMeta ?? {}, true);
         } catch (err) {
-          throw new InvalidError(`Invalid node metadata: ${(err as Error).message}`);
+          throw new ServerError(`Invalid node metadata: ${(err as Error).message}`);
         }
         const existing = view.nodes.get(r.Node)?.value;
         const node: Node = {
@@ -88,11 +98,13 @@ export function catalogRoutes(ctx: ApiContext): Route[] {
           Meta: r.NodeMeta ?? existing?.Meta ?? {},
         };
         const service =
-          r.Service !== undefined && r.Service !== null ? toService(decodeServiceSpec(r.Service)) : undefined;
+          r.Service !== undefined && r.Service !== null
+            ? catalogService(decodeNodeService(r.Service))
+            : undefined;
         const checks: Check[] = [...(r.Check ? [r.Check] : []), ...(r.Checks ?? [])].map((c: any) => {
-          if (!c.CheckID && !c.Name) throw new InvalidError("Missing check ID");
+          if (!c.CheckID && !c.Name) throw new ServerError("Missing check ID");
           const status = c.Status || "critical";
-          if (!STATUSES.has(status)) throw new InvalidError(`Invalid check status "${status}"`);
+          if (!STATUSES.has(status)) throw new ServerError(`Invalid check status "${status}"`);
           const sid = c.ServiceID || "";
           const owner = sid
             ? sid === service?.ID
@@ -100,7 +112,7 @@ export function catalogRoutes(ctx: ApiContext): Route[] {
               : view.services.get(r.Node)?.get(sid)?.value
             : undefined;
           if (sid && !owner)
-            throw new InvalidError(`Unknown service ID "${sid}" for check ID "${c.CheckID || c.Name}"`);
+            throw new ServerError(`Unknown service ID "${sid}" for check ID "${c.CheckID || c.Name}"`);
           return {
             Node: r.Node,
             CheckID: c.CheckID || c.Name,
@@ -118,7 +130,7 @@ export function catalogRoutes(ctx: ApiContext): Route[] {
         await ctx.catalog.commit(
           registrationOps(view, { node, skipNodeUpdate: r.SkipNodeUpdate, service, checks }),
         );
-        return sendJson(req, reply, true);
+        return sendJson(ctx, req, reply, true);
       },
     },
     {
@@ -127,18 +139,18 @@ export function catalogRoutes(ctx: ApiContext): Route[] {
       access: (req) => ({ resource: "node", segment: String((req.body as any)?.Node ?? ""), level: "write" }),
       handler: async (req, reply) => {
         const r = decodeObject(DeregisterRequestSchema, objectBody(req, "structs.DeregisterRequest")) as any;
-        if (!r.Node) throw new InvalidError("Must provide node");
+        if (!r.Node) throw new ServerError("Must provide node");
         await ctx.catalog.commit(
           deregistrationOps(view, { node: r.Node, serviceId: r.ServiceID, checkId: r.CheckID }),
         );
-        return sendJson(req, reply, true);
+        return sendJson(ctx, req, reply, true);
       },
     },
     {
       methods: ["GET"],
       url: "/v1/catalog/datacenters",
       access: () => ({ resource: "none", level: "read" }),
-      handler: (req, reply) => sendJson(req, reply, [ctx.datacenter]),
+      handler: (req, reply) => sendJson(ctx, req, reply, [ctx.datacenter]),
     },
     {
       methods: ["GET"],
@@ -179,14 +191,15 @@ export function catalogRoutes(ctx: ApiContext): Route[] {
     {
       methods: ["GET"],
       url: "/v1/catalog/service/:service",
+      missing: "Missing service name",
       access: (req) => ({ resource: "service", segment: req.params.service, level: "read" }),
       handler: (req, reply) =>
         blockingRead(ctx, req, reply, [`svc:${req.params.service}`], (opts) => {
           const filter = filterOf(opts, CatalogServiceSpec);
-          const tags = queryList(req.query, "tag");
+          const tags = queryList(req.query, "tag").map((t) => t.toLowerCase());
           const meta = nodeMetaFilter(req.query);
           return instancesOf(view, req.params.service)
-            .filter((i) => tags.every((t) => i.service.value.Tags.includes(t)))
+            .filter((i) => hasTags(i.service.value.Tags, tags))
             .filter((i) => !meta || meta(i.node.value.Meta))
             .map((i) => wireCatalogService(i.node, i.service))
             .filter((e) => !filter || filter(e));
@@ -195,6 +208,7 @@ export function catalogRoutes(ctx: ApiContext): Route[] {
     {
       methods: ["GET"],
       url: "/v1/catalog/node/:node",
+      missing: "Missing node name",
       access: (req) => ({ resource: "node", segment: req.params.node, level: "read" }),
       handler: (req, reply) =>
         blockingRead(ctx, req, reply, [`node:${req.params.node}`], (opts) => {
@@ -212,18 +226,17 @@ export function catalogRoutes(ctx: ApiContext): Route[] {
     {
       methods: ["GET"],
       url: "/v1/catalog/node-services/:node",
+      missing: "Missing node name",
       access: (req) => ({ resource: "node", segment: req.params.node, level: "read" }),
       handler: (req, reply) =>
         blockingRead(ctx, req, reply, [`node:${req.params.node}`], (opts) => {
           const node = view.nodes.get(req.params.node);
-          if (!node) return { Node: null, Services: [] };
+          if (!node) return { Node: null, Services: null };
           const filter = filterOf(opts, NodeServiceSpec);
-          return {
-            Node: wireNode(node),
-            Services: servicesOfNode(view, req.params.node)
-              .map(wireNodeService)
-              .filter((s) => !filter || filter(s)),
-          };
+          const services = servicesOfNode(view, req.params.node)
+            .map(wireNodeService)
+            .filter((s) => !filter || filter(s));
+          return { Node: wireNode(node), Services: services.length ? services : null };
         }),
     },
   ];

@@ -32,3 +32,10 @@ export function nodeMetaFilter(
   if (pairs.length === 0) return undefined;
   return (meta) => pairs.every(([k, v]) => meta[k] === v);
 }
+
+/** ?tag filters: every wanted tag (lower-cased by the caller) present, case-insensitively, as Consul. */
+export function hasTags(tags: string[], wanted: string[]): boolean {
+  if (wanted.length === 0) return true;
+  const have = new Set(tags.map((t) => t.toLowerCase()));
+  return wanted.every((t) => have.has(t));
+}

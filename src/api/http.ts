@@ -3,7 +3,7 @@
 // enforced in one place later).
 
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { InvalidError, NotFoundError, PermissionDeniedError } from "../catalog/errors.ts";
+import { InvalidError, NotFoundError, PermissionDeniedError, ServerError } from "../catalog/errors.ts";
 import { DecodeError } from "../lib/decode.ts";
 import { FilterError } from "./filter.ts";
 
@@ -27,6 +27,8 @@ export interface Route {
   url: string;
   access: (req: Req) => Access;
   handler: Handler;
+  /** The 400 answer when the trailing path parameter is empty ("Missing service name"). */
+  missing?: string;
 }
 
 /** ACLs are disabled (Consul's default): every declared access is allowed. */
@@ -59,38 +61,58 @@ export function createServer(routes: Route[], authorize: Authorizer = allowAll):
     const [status, message] = errorResponse(err);
     void reply.code(status).type("text/plain; charset=utf-8").send(message);
   });
-  app.setNotFoundHandler((_req, reply) => {
-    void reply.code(404).type("text/plain; charset=utf-8").send("404 page not found\n");
+  app.setNotFoundHandler((req, reply) => {
+    const text = req.url.includes("/v1/")
+      ? "Invalid URL path: not a recognized HTTP API endpoint\n"
+      : "Invalid URL path: if attempting to use the HTTP API, ensure the path starts with '/v1/'\n";
+    void reply.code(404).type("text/plain; charset=utf-8").send(text);
   });
 
   const allowed = new Map<string, Set<Method>>();
   for (const r of routes) {
-    let set = allowed.get(r.url);
-    if (!set) allowed.set(r.url, (set = new Set()));
+    // As Consul's mux, a trailing "/:id" takes the rest of the path, slashes included.
+    const tail = /\/:(\w+)$/.exec(r.url);
+    const url = tail ? `${r.url.slice(0, tail.index)}/*` : r.url;
+    let set = allowed.get(url);
+    if (!set) allowed.set(url, (set = new Set()));
     for (const m of r.methods) set.add(m);
     app.route({
       method: r.methods,
-      url: r.url,
+      url,
+      exposeHeadRoute: false,
       handler: async (req, reply) => {
+        if (tail) {
+          const params = req.params as Record<string, string>;
+          params[tail[1]] = params["*"];
+          if (!params["*"] && r.missing) throw new HttpError(400, r.missing);
+        }
+        // Every Consul answer carries these two (its gzip wrapper and ACL layer add them).
+        reply.header("Vary", "Accept-Encoding").header("X-Consul-Default-Acl-Policy", "allow");
         authorize(req as Req, r.access(req as Req));
         return r.handler(req as Req, reply);
       },
     });
   }
-  const all: Method[] = ["GET", "PUT", "POST", "DELETE"];
+  // Consul: OPTIONS lists the allowed methods, any other method is 405 with the same Allow.
+  const all = ["GET", "HEAD", "PUT", "POST", "DELETE", "PATCH"] as const;
   for (const [url, methods] of allowed) {
-    const rest = all.filter((m) => !methods.has(m));
-    if (rest.length === 0) continue;
+    const allow = ["OPTIONS", ...methods].join(",");
     app.route({
-      method: rest,
+      method: "OPTIONS",
       url,
-      handler: async (req, reply) => {
-        void reply
+      handler: async (_req, reply) => reply.header("Allow", allow).send(),
+    });
+    const rest = all.filter((m) => !methods.has(m as Method));
+    app.route({
+      method: rest as unknown as Method[],
+      url,
+      exposeHeadRoute: false,
+      handler: async (req, reply) =>
+        reply
           .code(405)
-          .header("Allow", [...methods].join(","))
+          .header("Allow", allow)
           .type("text/plain; charset=utf-8")
-          .send(`method ${req.method} not allowed`);
-      },
+          .send(`method ${req.method} not allowed`),
     });
   }
   return app;
@@ -100,7 +122,9 @@ function errorResponse(err: any): [number, string] {
   if (err instanceof HttpError) return [err.statusCode, err.message];
   if (err instanceof DecodeError) return [400, `Request decode failed: ${err.message}`];
   if (err instanceof InvalidError) return [400, err.message];
-  if (err instanceof FilterError) return [400, err.message];
+  // Consul answers a filter it cannot parse with 500 (the error comes back from its RPC layer).
+  if (err instanceof FilterError) return [500, err.message];
+  if (err instanceof ServerError) return [500, err.message];
   if (err instanceof NotFoundError) return [404, err.message];
   if (err instanceof PermissionDeniedError) return [403, "Permission denied"];
   if (err?.code === "FST_ERR_CTP_BODY_TOO_LARGE")

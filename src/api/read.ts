@@ -46,12 +46,14 @@ export function queryOptions(req: Req, datacenter: string): QueryOptions {
     throw new HttpError(400, "Cannot specify ?stale with ?consistent, conflicting semantics.");
   }
   if (q.dc && q.dc !== datacenter) throw new HttpError(500, "No path to datacenter");
-  for (const k of ["ns", "partition"]) {
-    if (q[k] && q[k] !== "default")
-      throw new HttpError(
-        400,
-        `${k === "ns" ? "Namespaces" : "Admin Partitions"} are a Consul Enterprise feature`,
-      );
+  // Only the default namespace and partition exist here, as in Consul CE.
+  for (const [k, what] of [
+    ["ns", "Namespaces"],
+    ["partition", "Partitions"],
+  ]) {
+    if (q[k] && q[k] !== "default") {
+      throw new HttpError(400, `Invalid query parameter: "${k}" - ${what} are a Consul Enterprise feature`);
+    }
   }
   return { index, waitMs, stale, consistent, pretty: has(q, "pretty"), filter: q.filter || undefined };
 }
@@ -95,15 +97,29 @@ function cacheKey(req: Req): string {
   return `${url.slice(0, qs)}?${params.join("&")}`;
 }
 
+const GO_ESCAPES: Record<string, string> = {
+  "<": "\\u003c",
+  ">": "\\u003e",
+  "&": "\\u0026",
+  "\u2028": "\\u2028",
+  "\u2029": "\\u2029",
+};
+
+/** JSON as Go's encoding/json writes it (HTML-safe escapes), indented by 4 with a newline when pretty. */
 export function encodeJson(value: unknown, pretty: boolean): Buffer {
-  return Buffer.from(pretty ? JSON.stringify(value, null, 4) + "\n" : JSON.stringify(value));
+  const text = pretty ? JSON.stringify(value, null, 4) + "\n" : JSON.stringify(value);
+  return Buffer.from(text.replace(/[<>&\u2028\u2029]/g, (c) => GO_ESCAPES[c]));
 }
 
 export interface ReadContext {
   view: CatalogView;
   cache: ResponseCache;
   datacenter: string;
+  /** Consul's -dev agents indent every JSON answer, as ?pretty does. */
+  prettyByDefault: boolean;
 }
+
+const wantsPretty = (ctx: ReadContext, req: Req) => ctx.prettyByDefault || has(req.query, "pretty");
 
 /**
  * A blocking read over scopes: waits (when ?index is given) until a scope changes or the wait
@@ -123,23 +139,22 @@ export async function blockingRead(
     await ctx.view.block(scopes, opts.index, opts.waitMs + jitter);
   }
   const index = ctx.view.index(scopes);
-  const body = ctx.cache.get(cacheKey(req), index, () => encodeJson(compute(opts), opts.pretty));
+  const body = ctx.cache.get(cacheKey(req), index, () => encodeJson(compute(opts), wantsPretty(ctx, req)));
+  // Header names as Go canonicalizes them.
   return reply
     .header("Content-Type", "application/json")
-    .header("Vary", "Accept-Encoding")
-    .header("X-Consul-Default-Acl-Policy", "allow")
     .header(
       "X-Consul-Effective-Consistency",
       opts.stale ? "stale" : opts.consistent ? "consistent" : "leader",
     )
     .header("X-Consul-Index", String(index))
-    .header("X-Consul-KnownLeader", "true")
-    .header("X-Consul-LastContact", "0")
+    .header("X-Consul-Knownleader", "true")
+    .header("X-Consul-Lastcontact", "0")
     .header("X-Consul-Query-Backend", "blocking-query")
     .send(body);
 }
 
-/** A non-blocking JSON answer (agent endpoints, writes). */
-export function sendJson(req: Req, reply: FastifyReply, value: unknown): FastifyReply {
-  return reply.header("Content-Type", "application/json").send(encodeJson(value, has(req.query, "pretty")));
+/** A non-blocking JSON answer (agent and status endpoints, catalog writes). */
+export function sendJson(ctx: ReadContext, req: Req, reply: FastifyReply, value: unknown): FastifyReply {
+  return reply.header("Content-Type", "application/json").send(encodeJson(value, wantsPretty(ctx, req)));
 }

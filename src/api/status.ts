@@ -8,13 +8,13 @@ export function statusRoutes(ctx: ApiContext): Route[] {
       methods: ["GET"],
       url: "/v1/status/leader",
       access: () => ({ resource: "none", level: "read" }),
-      handler: (req, reply) => sendJson(req, reply, ctx.serverAddr),
+      handler: (req, reply) => sendJson(ctx, req, reply, ctx.serverAddr),
     },
     {
       methods: ["GET"],
       url: "/v1/status/peers",
       access: () => ({ resource: "operator", level: "read" }),
-      handler: (req, reply) => sendJson(req, reply, [ctx.serverAddr]),
+      handler: (req, reply) => sendJson(ctx, req, reply, [ctx.serverAddr]),
     },
   ];
 }

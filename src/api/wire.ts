@@ -6,6 +6,19 @@ import { formatGoDuration } from "../lib/duration.ts";
 
 const durOrEmpty = (ms: number | undefined) => (ms ? formatGoDuration(ms) : "");
 
+/** Go prints map keys in sorted order. */
+function sorted<V>(m: Record<string, V>): Record<string, V> {
+  const keys = Object.keys(m);
+  if (keys.length < 2) return m;
+  const out: Record<string, V> = {};
+  for (const k of keys.sort()) out[k] = m[k];
+  return out;
+}
+
+/** Go prints a map that was never set as null. */
+const mapOrNull = <V>(m: Record<string, V>) => (Object.keys(m).length ? sorted(m) : null);
+const mapOrOmit = <V>(m: Record<string, V>) => (Object.keys(m).length ? sorted(m) : undefined);
+
 /** /v1/catalog/nodes, and the Node of /v1/health/service entries. */
 export function wireNode(n: Indexed<Node>) {
   const v = n.value;
@@ -14,35 +27,11 @@ export function wireNode(n: Indexed<Node>) {
     Node: v.Node,
     Address: v.Address,
     Datacenter: v.Datacenter,
-    TaggedAddresses: v.TaggedAddresses,
-    Meta: v.Meta,
+    TaggedAddresses: mapOrNull(v.TaggedAddresses),
+    Meta: mapOrNull(v.Meta),
     CreateIndex: n.createIndex,
     ModifyIndex: n.modifyIndex,
   };
-}
-
-function healthDefinition(c: Check) {
-  const d = c.Definition;
-  const out: Record<string, unknown> = {};
-  if (d.HTTP) out.HTTP = d.HTTP;
-  if (d.TLSServerName) out.TLSServerName = d.TLSServerName;
-  if (d.TLSSkipVerify) out.TLSSkipVerify = d.TLSSkipVerify;
-  if (d.Header && Object.keys(d.Header).length) out.Header = d.Header;
-  if (d.Method) out.Method = d.Method;
-  if (d.Body) out.Body = d.Body;
-  if (d.DisableRedirects) out.DisableRedirects = d.DisableRedirects;
-  if (d.TCP) out.TCP = d.TCP;
-  if (d.UDP) out.UDP = d.UDP;
-  if (d.H2PING) out.H2PING = d.H2PING;
-  if (d.GRPC) out.GRPC = d.GRPC;
-  if (d.GRPCUseTLS) out.GRPCUseTLS = d.GRPCUseTLS;
-  if (d.Interval) out.IntervalDuration = formatGoDuration(d.Interval);
-  if (d.Timeout) out.TimeoutDuration = formatGoDuration(d.Timeout);
-  if (d.DeregisterCriticalServiceAfter) {
-    out.DeregisterCriticalServiceAfterDuration = formatGoDuration(d.DeregisterCriticalServiceAfter);
-  }
-  if (d.ScriptArgs?.length) out.ScriptArgs = d.ScriptArgs;
-  return out;
 }
 
 /** A check as /v1/health/*, /v1/agent/checks and /v1/catalog print it. */
@@ -61,7 +50,8 @@ export function wireCheck(c: Check, createIndex = 0, modifyIndex = 0) {
     Interval: durOrEmpty(c.Definition.Interval),
     Timeout: durOrEmpty(c.Definition.Timeout),
     ExposedPort: 0,
-    Definition: healthDefinition(c),
+    // Checks an agent syncs print an empty Definition in Consul; the probe is in Type/Interval.
+    Definition: {},
     CreateIndex: createIndex,
     ModifyIndex: modifyIndex,
   };
@@ -73,13 +63,14 @@ export const wireIndexedCheck = (c: Indexed<Check>) => wireCheck(c.value, c.crea
 export function wireNodeService(s: Indexed<Service>) {
   const v = s.value;
   return {
+    ...(v.Kind ? { Kind: v.Kind } : {}),
     ID: v.ID,
     Service: v.Service,
     Tags: v.Tags,
     Address: v.Address,
-    TaggedAddresses: Object.keys(v.TaggedAddresses).length ? v.TaggedAddresses : undefined,
-    Meta: v.Meta,
-    Port: v.Port,
+    TaggedAddresses: mapOrOmit(v.TaggedAddresses),
+    Meta: mapOrNull(v.Meta),
+    Port: v.Port || undefined, // omitempty
     Weights: v.Weights,
     EnableTagOverride: v.EnableTagOverride,
     Proxy: { Mode: "", MeshGateway: {}, Expose: {} },
@@ -90,19 +81,20 @@ export function wireNodeService(s: Indexed<Service>) {
   };
 }
 
-/** /v1/agent/services values and /v1/agent/service/:id. */
-export function wireAgentService(v: Service, datacenter: string) {
+/** /v1/agent/services values and /v1/agent/service/:id (with its ContentHash). */
+export function wireAgentService(v: Service, datacenter: string, contentHash?: string) {
   return {
     ...(v.Kind ? { Kind: v.Kind } : {}),
     ID: v.ID,
     Service: v.Service,
     Tags: v.Tags,
-    Meta: v.Meta,
+    Meta: sorted(v.Meta),
     Port: v.Port,
     Address: v.Address,
-    ...(Object.keys(v.TaggedAddresses).length ? { TaggedAddresses: v.TaggedAddresses } : {}),
+    TaggedAddresses: mapOrOmit(v.TaggedAddresses),
     Weights: v.Weights,
     EnableTagOverride: v.EnableTagOverride,
+    ContentHash: contentHash,
     Datacenter: datacenter,
   };
 }
@@ -116,22 +108,22 @@ export function wireCatalogService(node: Indexed<Node>, s: Indexed<Service>) {
     Node: n.Node,
     Address: n.Address,
     Datacenter: n.Datacenter,
-    TaggedAddresses: n.TaggedAddresses,
-    NodeMeta: n.Meta,
+    TaggedAddresses: mapOrNull(n.TaggedAddresses),
+    NodeMeta: mapOrNull(n.Meta),
     ServiceKind: v.Kind,
     ServiceID: v.ID,
     ServiceName: v.Service,
     ServiceTags: v.Tags,
     ServiceAddress: v.Address,
-    ServiceTaggedAddresses: Object.keys(v.TaggedAddresses).length ? v.TaggedAddresses : undefined,
+    ServiceTaggedAddresses: mapOrOmit(v.TaggedAddresses),
     ServiceWeights: v.Weights,
-    ServiceMeta: v.Meta,
+    ServiceMeta: sorted(v.Meta),
     ServicePort: v.Port,
     ServiceSocketPath: "",
     ServiceEnableTagOverride: v.EnableTagOverride,
     ServiceProxy: { Mode: "", MeshGateway: {}, Expose: {} },
     ServiceConnect: {},
-    ServicePeerName: "",
+    ServiceLocality: null,
     CreateIndex: s.createIndex,
     ModifyIndex: s.modifyIndex,
   };

@@ -158,13 +158,13 @@ export function instancesOf(view: CatalogView, name: string): Instance[] {
   return out.sort(byKey((i) => instanceRef(i.node.value.Node, i.service.value.ID)));
 }
 
-/** The checks that decide an instance's health: its own and its node's. */
+/** The checks that decide an instance's health: its node's (first), then its own, each by ID. */
 export function checksOfInstance(view: CatalogView, node: string, serviceId: string): Indexed<Check>[] {
   const out: Indexed<Check>[] = [];
   for (const c of view.checks.get(node)?.values() ?? []) {
     if (!c.value.ServiceID || c.value.ServiceID === serviceId) out.push(c);
   }
-  return out.sort(byKey((c) => c.value.CheckID));
+  return out.sort(byKey((c) => `${c.value.ServiceID ? 1 : 0}${c.value.CheckID}`));
 }
 
 export function servicesOfNode(view: CatalogView, node: string): Indexed<Service>[] {

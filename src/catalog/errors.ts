@@ -14,3 +14,8 @@ export class PermissionDeniedError extends Error {
     super("Permission denied");
   }
 }
+
+/** A refusal Consul reports as 500 (its RPC layer's errors), e.g. script checks while disabled. */
+export class ServerError extends Error {
+  override name = "ServerError";
+}

@@ -4,7 +4,6 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import pino from "pino";
 import { startAgent } from "../agent/agent.ts";
 import { decodeCheckSpec, decodeServiceSpec } from "../agent/definitions.ts";
 import { createApi, ResponseCache } from "../api/index.ts";
@@ -13,6 +12,7 @@ import { createMemoryStore } from "../store/memory.ts";
 import { openSqliteStore } from "../store/sqlite.ts";
 import type { Store } from "../store/types.ts";
 import { loadAgentConfig } from "./config.ts";
+import { createLogger } from "./log.ts";
 import type { AgentConfig } from "./config-types.ts";
 
 /** A stable node ID: kept in <data-dir>/node-id as Consul does, random per run in -dev. */
@@ -44,11 +44,8 @@ function openStore(config: AgentConfig): Store {
 export async function agentCommand(argv: string[]): Promise<number> {
   const early: string[] = [];
   const config = await loadAgentConfig(argv, (m) => early.push(m));
-  const log = pino(
-    { level: config.logLevel, base: undefined },
-    config.logJson ? undefined : pino.destination({ fd: 2, sync: false }),
-  );
-  for (const m of early) log.info(m);
+  const log = createLogger(config.logLevel, config.logJson);
+  for (const m of early) log.warn(m);
 
   if (config.dataDir) mkdirSync(config.dataDir, { recursive: true });
   const store = openStore(config);
@@ -76,6 +73,7 @@ export async function agentCommand(argv: string[]): Promise<number> {
         catalog,
         view: catalog.view,
         cache: new ResponseCache(),
+        prettyByDefault: config.dev,
         datacenter: config.datacenter,
         serverAddr: `${address}:${config.ports.server}`,
         serfLanPort: config.ports.serfLan,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { FlagError, parseFlags, parseGoDuration, parseGoInt, usage, type FlagSpec } from "./flags.ts";
+import { FlagError, parseFlags, parseGoInt, usage, type FlagSpec } from "./flags.ts";
+import { parseGoDuration } from "../lib/duration.ts";
 
 const spec = {
   dev: { kind: "bool", help: "Dev mode." },
@@ -135,9 +136,9 @@ describe("parseFlags", () => {
     assert.equal(parseGoDuration("-1m"), -60_000);
     assert.equal(parseGoDuration("0"), 0);
     assert.equal(parseGoDuration("10us"), 0.01);
-    assert.equal(parseGoDuration("10"), undefined);
-    assert.equal(parseGoDuration(""), undefined);
-    assert.equal(parseGoDuration("1d"), undefined);
+    assert.throws(() => parseGoDuration("10"));
+    assert.throws(() => parseGoDuration(""));
+    assert.throws(() => parseGoDuration("1d"));
     fails(["-timeout=soon"], 'invalid value "soon" for flag -timeout: parse error');
   });
 });

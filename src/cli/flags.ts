@@ -3,6 +3,16 @@
 // value (`-dev`, `-dev=false`); parsing stops at the first non-flag argument or after `--`.
 // Repeatable flags ("list") collect every occurrence into an array.
 
+import { parseGoDuration } from "../lib/duration.ts";
+
+function durationOrUndefined(text: string): number | undefined {
+  try {
+    return parseGoDuration(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export type FlagKind = "bool" | "string" | "int" | "list" | "duration";
 
 export interface FlagDef {
@@ -91,35 +101,6 @@ export function parseGoInt(s: string): number | "parse error" | "value out of ra
   return Number(n);
 }
 
-const DURATION_UNITS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  µs: 1e-3,
-  μs: 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
-
-/** time.ParseDuration, returning milliseconds: "300ms", "1.5h", "2h45m", "-10s", "0". */
-export function parseGoDuration(s: string): number | undefined {
-  const m = /^([+-]?)(.*)$/s.exec(s)!;
-  const neg = m[1] === "-";
-  let rest = m[2];
-  if (rest === "0") return 0;
-  if (rest === "") return undefined;
-  let total = 0;
-  const part = /^(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
-  while (rest !== "") {
-    const p = part.exec(rest);
-    if (!p) return undefined;
-    total += Number(p[1]) * DURATION_UNITS[p[2]];
-    rest = rest.slice(p[0].length);
-  }
-  return neg ? -total : total;
-}
-
 /**
  * Parses argv (without the program and subcommand names) against spec. Throws FlagError with Go's
  * wording: "flag provided but not defined: -foo", "flag needs an argument: -foo",
@@ -192,7 +173,7 @@ export function parseFlags<S extends FlagSpec>(argv: readonly string[], spec: S)
         break;
       }
       case "duration": {
-        const d = parseGoDuration(value);
+        const d = durationOrUndefined(value);
         if (d === undefined) throw invalid("parse error");
         values[name] = d;
         occurrences.push({ name, value: d });

@@ -1,7 +1,8 @@
-// Consul's lenient request decoder: field names match case-insensitively and with or without
+// Consul's request decoder: field names match case-insensitively and with or without
 // underscores (python-consul sends "serviceid", HCL configs "service_id", Go clients
-// "ServiceID"), durations are Go strings or integer nanoseconds, unknown fields are ignored
-// (as encoding/json does). Map values (Meta, Header, TaggedAddresses) keep their keys as sent.
+// "ServiceID"), durations are Go strings or integer nanoseconds, and an unknown field is an
+// error, as Consul's DisallowUnknownFields decoder makes it (`json: unknown field "Script"`).
+// Map values (Meta, Header, TaggedAddresses) keep their keys as sent.
 
 import { DurationError, durationFromJson } from "./duration.ts";
 
@@ -13,6 +14,8 @@ export type Kind =
   | "strings"
   | "stringMap"
   | "any"
+  /** Accepted and dropped (Consul reads and ignores it). */
+  | "ignore"
   | { object: Schema }
   | { list: Kind }
   | { map: Kind };
@@ -94,6 +97,8 @@ function decodeValue(kind: Kind, v: unknown, owner: Schema | undefined, path: st
       return v;
     case "any":
       return v;
+    case "ignore":
+      return undefined;
   }
 }
 
@@ -107,7 +112,7 @@ export function decodeObject(schema: Schema, v: unknown, path = ""): Record<stri
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(v)) {
     const field = names.get(fold(key));
-    if (!field) continue;
+    if (!field) throw new DecodeError(`json: unknown field "${key}"`);
     const decoded = decodeValue(schema.fields[field], value, schema, field);
     if (decoded !== undefined) out[field] = decoded;
   }
