@@ -43,16 +43,17 @@ export interface Census {
 
 /**
  * Starts `bin/census agent <args>` on a free loopback port and waits until it answers.
- * BENCH_AGENT_NODE_OPTIONS, when set, becomes the agent's NODE_OPTIONS (e.g. "--cpu-prof").
+ * BENCH_AGENT_NODE_ARGS, when set, are node's own flags for the agent, e.g.
+ * "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
  */
 export async function startCensus(args: string[]): Promise<Census> {
   const port = await freePort();
-  const env = { ...process.env };
-  delete env.NODE_OPTIONS;
-  if (process.env.BENCH_AGENT_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_AGENT_NODE_OPTIONS;
+  const nodeArgs = (process.env.BENCH_AGENT_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const proc = spawn(
-    CENSUS,
+    process.execPath,
     [
+      ...nodeArgs,
+      CENSUS,
       "agent",
       ...args,
       "-node",
@@ -68,7 +69,7 @@ export async function startCensus(args: string[]): Promise<Census> {
       "-log-level",
       "warn",
     ],
-    { stdio: ["ignore", "pipe", "pipe"], env },
+    { stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";
   proc.stdout!.on("data", (d) => (out += d));
