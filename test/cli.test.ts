@@ -73,6 +73,26 @@ describe("census agent with config files", () => {
     assert.equal(readFileSync(path.join(tmp.dir, "census.pid"), "utf8").trim(), String(agent.proc.pid));
   });
 
+  it("registers services from an HCL file with census services register", async () => {
+    const file = path.join(tmp.dir, "svc.hcl.d");
+    writeFileSync(`${file}.hcl`, `service {\n  name = "from-file"\n  id = "from-file-1"\n  port = 7000\n}\n`);
+    const r = await census(["services", "register", `-http-addr=127.0.0.1:${agent.port}`, `${file}.hcl`]);
+    assert.equal(r.code, 0, r.stderr);
+    const entries = (await http(`${agent.url}/v1/catalog/service/from-file`)).json;
+    assert.deepEqual(
+      entries.map((e: any) => [e.ServiceID, e.ServicePort]),
+      [["from-file-1", 7000]],
+    );
+    const d = await census([
+      "services",
+      "deregister",
+      `-http-addr=127.0.0.1:${agent.port}`,
+      "-id",
+      "from-file-1",
+    ]);
+    assert.equal(d.code, 0, d.stderr);
+  });
+
   it("answers the client subcommands", async () => {
     const env = { CONSUL_HTTP_ADDR: `127.0.0.1:${agent.port}` };
     const members = await census(["members"], env);

@@ -1,10 +1,10 @@
 // bin/census: Consul's command names, flags and exit codes.
 
 import { readFile } from "node:fs/promises";
-import JSON5 from "json5";
+import path from "node:path";
 import { VERSION } from "../agent/agent.ts";
 import { agentCommand } from "./agent-command.ts";
-import { ConfigError } from "./config.ts";
+import { ConfigError, parseConfigText } from "./config.ts";
 import { FlagError, parseFlags, usage, type FlagSpec } from "./flags.ts";
 
 const httpFlags = {
@@ -153,8 +153,10 @@ const commands: Record<string, { help: string; run: Command }> = {
         const defs: unknown[] = [];
         if (args.length > 0) {
           for (const file of args) {
-            const parsed = JSON5.parse(await readFile(file, "utf8"));
-            const list = parsed.services ?? (parsed.service ? [parsed.service] : [parsed]);
+            const ext = path.extname(file);
+            const format = ext === ".hcl" ? "hcl" : ext === ".json5" ? "json5" : "json";
+            const parsed: any = await parseConfigText(file, await readFile(file, "utf8"), format);
+            const list = parsed.services ?? (parsed.service ? parsed.service : [parsed]);
             defs.push(...(Array.isArray(list) ? list : [list]));
           }
         } else {
