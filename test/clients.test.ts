@@ -563,8 +563,8 @@ describe("Debian's python3-consul (the workshop's server.py) against census agen
     assert.equal(svc.json.Service, "workshop");
     assert.equal(svc.json.Address, "10.0.0.5");
     assert.equal(svc.json.Port, 8123);
-    const dns = await http(`${agent.url}/v1/catalog/service/workshop`);
-    assert.deepEqual(ids(dns.json, "ServiceID"), ["workshop-a"]);
+    const catalog = await http(`${agent.url}/v1/catalog/service/workshop`);
+    assert.deepEqual(ids(catalog.json, "ServiceID"), ["workshop-a"]);
   });
 
   it("registers with consul.Check.http(url, '10s'): the check is on the instance", async () => {

@@ -10,6 +10,8 @@ import { InvalidError, NotFoundError, ServerError } from "../catalog/errors.ts";
 import { checkKey } from "../catalog/keys.ts";
 import type { Check, HealthStatus, Node, Service } from "../catalog/types.ts";
 import type { Op } from "../store/types.ts";
+import { createScheduler } from "./checks/scheduler.ts";
+import type { Probe } from "./checks/types.ts";
 import {
   embeddedChecks,
   serviceChecks,
@@ -33,6 +35,8 @@ export interface AgentOptions {
   nodeMeta: Record<string, string>;
   enableScriptChecks: boolean;
   enableLocalScriptChecks: boolean;
+  /** The runner for each probe kind (agent/checks/); none in tests that run no checks. */
+  probe?: (kind: string) => Probe | undefined;
 }
 
 export interface Agent {
@@ -53,6 +57,8 @@ export interface Agent {
   updateTTL(id: string, status: HealthStatus, output: string): Promise<void>;
   setNodeMaintenance(enable: boolean, reason: string): Promise<void>;
   setServiceMaintenance(id: string, enable: boolean, reason: string): Promise<void>;
+  /** Stops running checks (the agent is shutting down). */
+  stop(): void;
 }
 
 export const NODE_MAINT_ID = "_node_maintenance";
@@ -159,6 +165,48 @@ export async function startAgent(catalog: Catalog, options: AgentOptions): Promi
     return { ...c, Status: cur.Status, Output: cur.Output };
   }
 
+  const scheduler = createScheduler({
+    probe: (kind) => options.probe?.(kind),
+    async report(id, status, output) {
+      if (!checks.has(id)) return;
+      try {
+        await catalog.commit(checkStatusOps(view, name, id, status, output));
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err; // removed while it ran
+      }
+    },
+  });
+  const own = (c: Check) => {
+    checks.set(c.CheckID, c);
+    scheduler.add(c);
+  };
+  const disown = (id: string) => {
+    checks.delete(id);
+    scheduler.remove(id);
+    criticalSince.delete(id);
+  };
+
+  // deregister_critical_service_after: a service whose check has been critical that long is
+  // removed. Consul reaps every 30 s with a 1 minute minimum; census looks every second.
+  const criticalSince = new Map<string, number>();
+  const reaper = setInterval(() => {
+    const now = Date.now();
+    for (const c of checks.values()) {
+      const after = c.Definition.DeregisterCriticalServiceAfter;
+      if (!after || !c.ServiceID) continue;
+      if (current(c.CheckID)?.Status !== "critical") {
+        criticalSince.delete(c.CheckID);
+        continue;
+      }
+      const since = criticalSince.get(c.CheckID) ?? now;
+      criticalSince.set(c.CheckID, since);
+      if (now - since >= after && services.has(c.ServiceID)) {
+        void agent.deregisterService(c.ServiceID).catch(() => {});
+      }
+    }
+  }, 1000);
+  reaper.unref();
+
   const agent: Agent = {
     options,
     catalog,
@@ -195,8 +243,8 @@ export async function startAgent(catalog: Catalog, options: AgentOptions): Promi
         ...registrationOps(view, { node, skipNodeUpdate: true, service, checks: [...fresh, ...kept] }),
       ]);
       services.set(service.ID, service);
-      for (const c of dropped) checks.delete(c.CheckID);
-      for (const c of fresh) checks.set(c.CheckID, c);
+      for (const c of dropped) disown(c.CheckID);
+      for (const c of fresh) own(c);
     },
 
     async deregisterService(id) {
@@ -210,7 +258,7 @@ export async function startAgent(catalog: Catalog, options: AgentOptions): Promi
         if (c.ServiceID === id) local.push({ type: "delete", key: chkKey(c.CheckID) });
       await commit(local, deregistrationOps(view, { node: name, serviceId: id }));
       services.delete(id);
-      for (const c of [...checks.values()]) if (c.ServiceID === id) checks.delete(c.CheckID);
+      for (const c of [...checks.values()]) if (c.ServiceID === id) disown(c.CheckID);
     },
 
     async registerCheck(spec, opts = {}) {
@@ -229,7 +277,7 @@ export async function startAgent(catalog: Catalog, options: AgentOptions): Promi
         [{ type: "put", key: chkKey(id), value: json(check) }],
         registrationOps(view, { node, skipNodeUpdate: true, checks: [check] }),
       );
-      checks.set(id, check);
+      own(check);
     },
 
     async deregisterCheck(id) {
@@ -242,7 +290,7 @@ export async function startAgent(catalog: Catalog, options: AgentOptions): Promi
         [{ type: "delete", key: chkKey(id) }],
         deregistrationOps(view, { node: name, checkId: id }),
       );
-      checks.delete(id);
+      disown(id);
     },
 
     async updateTTL(id, status, output) {
@@ -253,6 +301,7 @@ export async function startAgent(catalog: Catalog, options: AgentOptions): Promi
         );
       if (c.Type !== "ttl") throw new ServerError(`CheckID "${id}" does not have associated TTL`);
       await catalog.commit(checkStatusOps(view, name, id, status, output));
+      scheduler.ttlTouched(id, output);
     },
 
     async setNodeMaintenance(enable, reason) {
@@ -277,10 +326,15 @@ export async function startAgent(catalog: Catalog, options: AgentOptions): Promi
           [{ type: "put", key: chkKey(c.CheckID), value: json(c) }],
           registrationOps(view, { node, skipNodeUpdate: true, checks: [c] }),
         );
-        checks.set(c.CheckID, c);
+        own(c);
       } else if (checks.has(NODE_MAINT_ID)) {
         await agent.deregisterCheck(NODE_MAINT_ID);
       }
+    },
+
+    stop() {
+      clearInterval(reaper);
+      scheduler.stop();
     },
 
     async setServiceMaintenance(id, enable, reason) {
@@ -312,7 +366,7 @@ export async function startAgent(catalog: Catalog, options: AgentOptions): Promi
           [{ type: "put", key: chkKey(c.CheckID), value: json(c) }],
           registrationOps(view, { node, skipNodeUpdate: true, checks: [c] }),
         );
-        checks.set(checkId, c);
+        own(c);
       } else if (checks.has(checkId)) {
         await agent.deregisterCheck(checkId);
       }
@@ -325,7 +379,7 @@ export async function startAgent(catalog: Catalog, options: AgentOptions): Promi
   for (const kv of kvs) {
     const rec = JSON.parse(dec.decode(kv.value));
     if (kv.key.startsWith(`${localPrefix}services/`)) services.set(rec.ID, rec);
-    else checks.set(rec.CheckID, rec);
+    else checks.set(rec.CheckID, rec); // scheduled below, once the catalog has them
   }
   const sys = systemRecords();
   const restored = [...checks.values()].map((c) => keepStatus(c, false));
@@ -349,5 +403,6 @@ export async function startAgent(catalog: Catalog, options: AgentOptions): Promi
     }
   }
   await catalog.commit(ops);
+  for (const c of checks.values()) scheduler.add(current(c.CheckID) ?? c);
   return agent;
 }

@@ -98,6 +98,7 @@ export async function agentCommand(argv: string[]): Promise<number> {
     process.once("SIGINT", () => stop("SIGINT"));
     process.once("SIGTERM", () => stop("SIGTERM"));
   });
+  agent.stop();
   await Promise.all(servers.map((s) => s.close()));
   await catalog.close();
   await store.close();
