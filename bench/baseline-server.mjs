@@ -1,7 +1,8 @@
 // The baseline: a plain node:http server, in a process of its own, configured over IPC.
 //   static: answers every request with the same status, headers and bytes
 //   sink:   reads the request body, answers 200 with an empty body
-//   hold:   reads the request and never answers (an idle long poll)
+//   hold:   reads the request and answers only when told to release (an idle long poll), then
+//           answers every held request at once with the status, headers and bytes it is sent
 /* global process, Buffer */
 
 import http from "node:http";
@@ -42,6 +43,16 @@ process.once("message", (config) => {
   });
   process.on("message", (m) => {
     if (m?.type === "held?") process.send({ type: "held", count: held.size });
+    if (m?.type === "release") {
+      const body = Buffer.from(m.body, "base64");
+      const all = [...held];
+      held.clear();
+      for (const res of all) {
+        res.writeHead(m.status, m.headers);
+        res.end(body);
+      }
+      process.send({ type: "released", count: all.length });
+    }
   });
 });
 

@@ -1,16 +1,20 @@
 // Blocking queries at scale: a catalog of 100,000 other instances plus one of `target`,
 // 10,000 concurrent `GET /v1/health/service/target?index=<X>&wait=5m`, then ONE change (a
 // second `target` instance). Measures how long until every waiter has its answer, the spread
-// of answer latencies, and the agent's memory with and without the waiters; as the memory
-// baseline, an idle node process and a plain node:http server holding as many requests.
+// of answer latencies, and the agent's memory with and without the waiters. The change is
+// repeated (--rounds, each waiter asking again on its connection with the new index, as a
+// client's blocking loop does) because one fan-out is a single, noisy sample.
+// Baselines: an idle node process, and a plain node:http server that holds as many requests
+// and then answers them all at once with the very bytes census answered (memory and fan-out).
 // The waiters live in two client processes (bench/waiters.mjs), each with its own sockets.
 //
-//   node --import tsx bench/blocking.ts [--instances 100000] [--waiters 10000]
+//   node --import tsx bench/blocking.ts [--instances 100000] [--waiters 10000] [--rounds 3]
 
-import { spawn } from "node:child_process";
+import { execSync, spawn } from "node:child_process";
 import http from "node:http";
 import { parseArgs } from "node:util";
 import {
+  copyableHeaders,
   fmt,
   hwmMiB,
   machine,
@@ -26,6 +30,7 @@ import {
   startChild,
   untilIdle,
   type Child,
+  type Reply,
 } from "./lib.ts";
 
 const { values } = parseArgs({
@@ -34,12 +39,14 @@ const { values } = parseArgs({
     waiters: { type: "string", default: "10000" },
     clients: { type: "string", default: "2" },
     concurrency: { type: "string", default: "64" },
+    rounds: { type: "string", default: "3" },
   },
 });
 const INSTANCES = Number(values.instances);
 const WAITERS = Number(values.waiters);
 const CLIENT_PROCS = Number(values.clients);
 const CONCURRENCY = Number(values.concurrency);
+const ROUNDS = Number(values.rounds);
 const NODES = 1000;
 const SERVICE_NAMES = 1000;
 
@@ -123,6 +130,55 @@ async function closeAll(clients: Child[]) {
   );
 }
 
+interface Answers {
+  /** When each answer arrived (CLOCK_MONOTONIC ms). */
+  times: number[];
+  /** How many came with status 200 and X-Consul-Index index. */
+  good: (index: number) => number;
+  errors: number;
+  closedEarly: number;
+}
+
+/** Waits (up to 60 s) until every waiter has its answer, then collects when each arrived. */
+async function answers(clients: Child[]): Promise<Answers> {
+  const deadline = Date.now() + 60_000;
+  let s = await status(clients);
+  while (s.answered + s.errors + s.closedEarly < WAITERS && Date.now() < deadline) {
+    await sleep(20);
+    s = await status(clients);
+  }
+  const reports = await Promise.all(
+    clients.map((c) => {
+      c.send({ type: "report?" });
+      return c.next<{ times: number[]; statuses: number[]; indexes: number[] }>("report");
+    }),
+  );
+  return {
+    times: reports.flatMap((r) => r.times),
+    good: (index) =>
+      reports.reduce(
+        (n, r) => n + r.indexes.filter((ix, i) => r.statuses[i] === 200 && ix === index).length,
+        0,
+      ),
+    errors: s.errors,
+    closedEarly: s.closedEarly,
+  };
+}
+
+/** Answer latencies from `from`, sorted, and a one-line summary. */
+function spread(times: number[], from: number) {
+  const ms = times.map((t) => t - from).sort((a, b) => a - b);
+  const p50 = percentile(ms, 50);
+  const p99 = percentile(ms, 99);
+  const max = ms[ms.length - 1];
+  return {
+    p50,
+    p99,
+    max,
+    text: `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, last ${max.toFixed(1)} ms`,
+  };
+}
+
 /** Samples a process's RSS every 50 ms; stop() returns the highest seen. */
 function rssSampler(pid: number) {
   let peak = rssMiB(pid);
@@ -149,10 +205,37 @@ async function idleNodeRss(): Promise<number> {
   return rss;
 }
 
+/** Every waiter asks again, on its open connection, with path (its next blocking query). */
+async function rearm(clients: Child[], port: number, path: string) {
+  await Promise.all(
+    clients.map((c) => {
+      c.send({ type: "again", host: "127.0.0.1", port, path });
+      return c.next("rearmed");
+    }),
+  );
+}
+
+/** Waits until a server has worked through the waiters' requests, and checks none was answered. */
+async function settled(clients: Child[], pid: number) {
+  const ms = await untilIdle(pid, 1000);
+  await sleep(500);
+  const early = await status(clients);
+  if (early.answered || early.errors || early.closedEarly) {
+    throw new Error(
+      `waiters did not all block: ${early.answered} answered, ${early.errors} errors, ${early.closedEarly} closed`,
+    );
+  }
+  return ms;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
 async function main() {
   console.log(`machine: ${machine()}`);
+  console.log(`ulimit -n: ${execSync("ulimit -n", { shell: "/bin/bash", encoding: "utf8" }).trim()}`);
   const census = await startCensus(["-dev"]);
   let clients: Child[] = [];
+  let hold: Awaited<ReturnType<typeof startBaseline>> | undefined;
   try {
     const rssEmpty = rssMiB(census.pid);
     console.log(
@@ -164,7 +247,7 @@ async function main() {
     );
     await put(`${census.url}/v1/agent/service/register`, { Name: "target", ID: "target-1", Port: 9001 });
     const first = await request(`${census.url}/v1/health/service/target`);
-    const index = Number(first.headers["x-consul-index"]);
+    let index = Number(first.headers["x-consul-index"]);
     if (JSON.parse(first.body.toString()).length !== 1) throw new Error("expected one target instance");
 
     await untilIdle(census.pid, 1000);
@@ -176,101 +259,113 @@ async function main() {
 
     clients = Array.from({ length: CLIENT_PROCS }, () => startChild("waiters.mjs"));
     const sampler = rssSampler(census.pid);
-    const path = `/v1/health/service/target?index=${index}&wait=5m`;
-    const openSeconds = await openWaiters(clients, census.port, path);
-    const settle = await untilIdle(census.pid, 1000);
-    await sleep(1000);
+    const pathFor = (ix: number) => `/v1/health/service/target?index=${ix}&wait=5m`;
+    const openSeconds = await openWaiters(clients, census.port, pathFor(index));
+    const settle = await settled(clients, census.pid);
     const sockets = socketCount(census.pid);
-    const early = await status(clients);
     const rssWaiting = rssMiB(census.pid);
     console.log(
-      `waiters: ${fmt(WAITERS)} sent in ${openSeconds.toFixed(1)} s, agent idle after ${(settle / 1000).toFixed(1)} s more; ` +
-        `agent holds ${fmt(sockets)} sockets; ${early.answered} answered early, ${early.errors} errors, ${early.closedEarly} closed`,
+      `waiters: ${fmt(WAITERS)} sent in ${openSeconds.toFixed(1)} s, agent idle ${(settle / 1000).toFixed(1)} s later, ` +
+        `holding ${fmt(sockets)} sockets; none answered before the change`,
     );
-    if (early.answered || early.errors || early.closedEarly) throw new Error("waiters did not all block");
 
-    // The change.
-    const t0 = nowMs();
-    await put(`${census.url}/v1/agent/service/register`, { Name: "target", ID: "target-2", Port: 9002 });
-    const t1 = nowMs();
-    const deadline = Date.now() + 60_000;
-    let s = early;
-    while (s.answered + s.errors + s.closedEarly < WAITERS && Date.now() < deadline) {
-      await sleep(20);
-      s = await status(clients);
+    const census_: Array<{ fromPut: ReturnType<typeof spread>; fromReturn: ReturnType<typeof spread> }> = [];
+    let rssAnswered = 0;
+    let last: Reply | undefined;
+    for (let round = 1; round <= ROUNDS; round++) {
+      if (round > 1) {
+        await rearm(clients, census.port, pathFor(index));
+        await settled(clients, census.pid);
+      }
+      // The one change.
+      const t0 = nowMs();
+      await put(`${census.url}/v1/agent/service/register`, {
+        Name: "target",
+        ID: `target-${round + 1}`,
+        Port: 9001 + round,
+      });
+      const t1 = nowMs();
+      const got = await answers(clients);
+      if (round === 1) rssAnswered = rssMiB(census.pid);
+      last = await request(`${census.url}/v1/health/service/target`);
+      const newIndex = Number(last.headers["x-consul-index"]);
+      const good = got.good(newIndex);
+      const fromPut = spread(got.times, t0);
+      const fromReturn = spread(got.times, t1);
+      census_.push({ fromPut, fromReturn });
+      console.log(
+        `change ${round}: the PUT took ${(t1 - t0).toFixed(0)} ms; ${fmt(good)}/${fmt(WAITERS)} answered 200 with the new ` +
+          `index ${newIndex} (was ${index}); after the PUT was sent: ${fromPut.text}; after its answer: last ${fromReturn.max.toFixed(0)} ms`,
+      );
+      if (good !== WAITERS) throw new Error(`only ${good} waiters had the new index (${got.errors} errors)`);
+      index = newIndex;
     }
-    const reports = await Promise.all(
-      clients.map((c) => {
-        c.send({ type: "report?" });
-        return c.next<{ times: number[]; statuses: number[]; indexes: number[] }>("report");
-      }),
-    );
-    const rssAnswered = rssMiB(census.pid);
     await closeAll(clients);
     await untilIdle(census.pid, 1000);
     await sleep(1000);
     const rssAfter = rssMiB(census.pid);
-    const peakSampled = sampler.stop();
+    const peak = Math.max(sampler.stop(), rssAnswered);
     const hwm = hwmMiB(census.pid);
-
-    const after = await request(`${census.url}/v1/health/service/target`);
-    const newIndex = Number(after.headers["x-consul-index"]);
-    const times = reports.flatMap((r) => r.times);
-    const good = reports.flatMap((r) => r.indexes.map((ix, i) => r.statuses[i] === 200 && ix === newIndex));
-    const fromPut = times.map((t) => t - t0).sort((a, b) => a - b);
-    const fromReturn = times.map((t) => t - t1).sort((a, b) => a - b);
-    const allMs = fromReturn[fromReturn.length - 1];
-    console.log(
-      `change: PUT took ${(t1 - t0).toFixed(1)} ms; ${fmt(times.length)} of ${fmt(WAITERS)} answered, ` +
-        `${fmt(good.filter(Boolean).length)} with status 200 and the new index ${newIndex} (was ${index}); ` +
-        `${s.errors} errors, ${s.closedEarly} closed unanswered`,
-    );
-    console.log(
-      `latency from the PUT being sent: p50 ${fromPut[Math.floor(fromPut.length / 2)]?.toFixed(1)} ms, ` +
-        `p99 ${percentile(fromPut, 99).toFixed(1)} ms, max ${fromPut[fromPut.length - 1]?.toFixed(1)} ms`,
-    );
-    console.log(
-      `latency from the PUT's answer: p50 ${percentile(fromReturn, 50).toFixed(1)} ms, ` +
-        `p99 ${percentile(fromReturn, 99).toFixed(1)} ms, max ${allMs?.toFixed(1)} ms`,
-    );
     console.log(
       `agent RSS: ${mib(rssBefore)} before the waiters, ${mib(rssWaiting)} holding ${fmt(WAITERS)} ` +
-        `(+${fmt(((rssWaiting - rssBefore) * 1024) / WAITERS, 1)} KiB each), ${mib(rssAnswered)} just after answering, ` +
-        `${mib(rssAfter)} after they closed; peak ${mib(peakSampled)} sampled during the waiters, VmHWM ${mib(hwm)}`,
+        `(+${fmt(((rssWaiting - rssBefore) * 1024) / WAITERS, 1)} KiB each), ${mib(rssAnswered)} just after the first answers, ` +
+        `${mib(rssAfter)} after they closed; peak ${mib(peak)} sampled, VmHWM ${mib(hwm)}`,
     );
     await census.stop();
 
-    // Baselines for memory.
+    // Baselines: an idle node process, and a plain node:http server holding as many requests
+    // and then answering all of them at once with the same bytes census answered.
     const idle = await idleNodeRss();
-    const hold = await startBaseline({ mode: "hold" });
+    hold = await startBaseline({ mode: "hold" });
     const holdPort = Number(new URL(hold.url).port);
     await sleep(500);
     const holdBefore = rssMiB(hold.pid);
     for (const c of clients) await c.stop();
     clients = Array.from({ length: CLIENT_PROCS }, () => startChild("waiters.mjs"));
-    await openWaiters(clients, holdPort, path);
-    await untilIdle(hold.pid, 1000);
-    hold.send({ type: "held?" });
-    const { count: held } = await hold.next<{ count: number }>("held");
-    const holdWith = rssMiB(hold.pid);
+    await openWaiters(clients, holdPort, pathFor(index));
+    const base: Array<ReturnType<typeof spread>> = [];
+    let holdWith = 0;
+    for (let round = 1; round <= ROUNDS; round++) {
+      if (round > 1) await rearm(clients, holdPort, pathFor(index));
+      await settled(clients, hold.pid);
+      hold.send({ type: "held?" });
+      const { count: held } = await hold.next<{ count: number }>("held");
+      if (held !== WAITERS) throw new Error(`the baseline holds ${held} requests`);
+      if (round === 1) holdWith = rssMiB(hold.pid);
+      const b0 = nowMs();
+      hold.send({
+        type: "release",
+        status: last!.status,
+        headers: copyableHeaders(last!.rawHeaders),
+        body: last!.body.toString("base64"),
+      });
+      const got = await answers(clients);
+      const b = spread(got.times, b0);
+      base.push(b);
+      console.log(
+        `baseline release ${round}: node:http answers ${fmt(got.good(index))} held requests at once: ${b.text}`,
+      );
+    }
     const holdHwm = hwmMiB(hold.pid);
     console.log(
-      `baseline RSS: idle node ${mib(idle)}; node:http ${mib(holdBefore)} empty, ${mib(holdWith)} holding ${fmt(held)} ` +
-        `unanswered requests (+${fmt(((holdWith - holdBefore) * 1024) / held, 1)} KiB each), VmHWM ${mib(holdHwm)}`,
+      `baseline RSS: idle node ${mib(idle)}; node:http ${mib(holdBefore)} empty, ${mib(holdWith)} holding ${fmt(WAITERS)} ` +
+        `unanswered requests (+${fmt(((holdWith - holdBefore) * 1024) / WAITERS, 1)} KiB each), VmHWM ${mib(holdHwm)}`,
     );
     await closeAll(clients);
-    await hold.stop();
 
-    const ok = times.length === WAITERS && good.every(Boolean);
+    const lastFromPut = median(census_.map((r) => r.fromPut.max));
+    const lastFromReturn = median(census_.map((r) => r.fromReturn.max));
+    const baseLast = median(base.map((b) => b.max));
     console.log(
-      `RESULT blocking: ${fmt(times.length)}/${fmt(WAITERS)} waiters answered ${allMs.toFixed(0)} ms after the PUT returned ` +
-        `(target < 1000 ms), p50 ${percentile(fromPut, 50).toFixed(0)} ms p99 ${percentile(fromPut, 99).toFixed(0)} ms from the change; ` +
-        `agent RSS ${mib(rssBefore)} -> ${mib(rssWaiting)} with waiters (peak ${mib(Math.max(peakSampled, rssAnswered))}); ` +
-        `node:http holding as many: +${mib(holdWith - holdBefore)}; populate ${populateSeconds.toFixed(0)} s`,
+      `RESULT blocking: ${fmt(WAITERS)} waiters, median of ${ROUNDS} changes: last answer ${lastFromReturn.toFixed(0)} ms after the PUT returned ` +
+        `(target < 1000 ms), ${lastFromPut.toFixed(0)} ms after it was sent (p50 ${median(census_.map((r) => r.fromPut.p50)).toFixed(0)}, ` +
+        `p99 ${median(census_.map((r) => r.fromPut.p99)).toFixed(0)} ms); node:http answering as many at once: ${baseLast.toFixed(0)} ms ` +
+        `(ratio ${(lastFromPut / baseLast).toFixed(2)}x); agent RSS ${mib(rssBefore)} -> ${mib(rssWaiting)} with the waiters, peak ${mib(peak)} ` +
+        `(node:http: +${mib(holdWith - holdBefore)} for as many); populate ${populateSeconds.toFixed(0)} s`,
     );
-    if (!ok) process.exitCode = 1;
   } finally {
     for (const c of clients) await c.stop();
+    await hold?.stop();
     await census.stop();
   }
 }

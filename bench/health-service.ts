@@ -6,7 +6,7 @@
 
 import { parseArgs } from "node:util";
 import autocannon, { type Result } from "autocannon";
-import { fmt, machine, put, request, startBaseline, startCensus } from "./lib.ts";
+import { copyableHeaders, fmt, machine, put, request, startBaseline, startCensus } from "./lib.ts";
 
 const { values } = parseArgs({
   options: {
@@ -21,8 +21,6 @@ const CONNECTIONS = Number(values.connections);
 const ROUNDS = Number(values.rounds);
 const INSTANCES = Number(values.instances);
 const PATH = "/v1/health/service/workshop?passing";
-// Connection-level headers node:http writes itself; everything else is copied verbatim.
-const OWN_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding"]);
 
 async function load(url: string, duration: number): Promise<{ rps: number; result: Result }> {
   const result = await autocannon({ url: url + PATH, connections: CONNECTIONS, duration });
@@ -55,11 +53,7 @@ async function main() {
     if (ref.status !== 200 || entries.length !== INSTANCES) {
       throw new Error(`expected ${INSTANCES} passing instances, got ${ref.status} ${entries.length}`);
     }
-    const headers: string[] = [];
-    for (let i = 0; i < ref.rawHeaders.length; i += 2) {
-      if (!OWN_HEADERS.has(ref.rawHeaders[i].toLowerCase()))
-        headers.push(ref.rawHeaders[i], ref.rawHeaders[i + 1]);
-    }
+    const headers = copyableHeaders(ref.rawHeaders);
     baseline = await startBaseline({ mode: "static", status: ref.status, headers, body: ref.body });
     const check = await request(baseline.url + PATH);
     if (!check.body.equals(ref.body) || check.headers["x-consul-index"] !== ref.headers["x-consul-index"]) {

@@ -172,6 +172,18 @@ export async function startBaseline(
   return Object.assign(child, { url: `http://127.0.0.1:${port}` });
 }
 
+// Connection-level headers node:http writes itself.
+const OWN_HEADERS = new Set(["date", "connection", "keep-alive", "transfer-encoding"]);
+
+/** A reply's raw headers less those node:http adds itself, for a baseline to send verbatim. */
+export function copyableHeaders(rawHeaders: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (!OWN_HEADERS.has(rawHeaders[i].toLowerCase())) out.push(rawHeaders[i], rawHeaders[i + 1]);
+  }
+  return out;
+}
+
 /** Fields of /proc/<pid>/status in KiB (VmRSS, VmHWM, …). */
 export function procStatus(pid: number): Record<string, number> {
   const out: Record<string, number> = {};
@@ -205,18 +217,23 @@ export function socketCount(pid: number): number {
   return n;
 }
 
-/** Waits until a process has used no CPU for quietMs (it has worked through what it was sent). */
+/**
+ * Waits until a process has been (nearly) idle for quietMs: under 5% of a core, so that a
+ * profiler's own sampling does not count as work. Returns how long that took.
+ */
 export async function untilIdle(pid: number, quietMs = 1000, maxMs = 60_000): Promise<number> {
   const start = Date.now();
-  let last = cpuTicks(pid);
-  let quietSince = Date.now();
+  const window = Math.max(1, Math.round(quietMs / 100));
+  const ticks = [cpuTicks(pid)];
+  const hz = 100; // USER_HZ: clock ticks per second on Linux
   while (Date.now() - start < maxMs) {
     await sleep(100);
-    const t = cpuTicks(pid);
-    if (t !== last) {
-      last = t;
-      quietSince = Date.now();
-    } else if (Date.now() - quietSince >= quietMs) break;
+    ticks.push(cpuTicks(pid));
+    if (
+      ticks.length > window &&
+      ticks[ticks.length - 1] - ticks[ticks.length - 1 - window] <= (quietMs / 1000) * hz * 0.05
+    )
+      break;
   }
   return Date.now() - start;
 }

@@ -1,6 +1,7 @@
 // A load client for long polls, in a process of its own: opens many raw TCP connections, sends
 // one GET on each, and records when (CLOCK_MONOTONIC, ms) each complete answer arrives and the
-// X-Consul-Index it carries. Driven over IPC by bench/blocking.ts.
+// X-Consul-Index it carries; "again" sends the next GET on every connection. Driven over IPC by
+// bench/blocking.ts.
 /* global process, Buffer */
 
 import net from "node:net";
@@ -110,6 +111,20 @@ process.on("message", async (m) => {
         closedEarly,
       });
       break;
+    case "again": {
+      // The next long poll on every connection (keep-alive), as a client's blocking loop does.
+      answers.length = 0;
+      const req = Buffer.from(`GET ${m.path} HTTP/1.1\r\nHost: ${m.host}:${m.port}\r\nAccept: */*\r\n\r\n`);
+      let written = 0;
+      for (const c of conns) {
+        c.done = false;
+        c.chunks = [];
+        c.socket.write(req, () => {
+          if (++written === conns.length) process.send({ type: "rearmed", written });
+        });
+      }
+      break;
+    }
     case "close":
       for (const c of conns) c.socket.destroy();
       conns = [];

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests drive for real (python3-consul), once.
+# Installs the Debian packages the tests drive for real (python3-consul; openssl for TLS test
+# certificates), once.
 set -euo pipefail
 need=()
 /usr/bin/python3 -c "import consul" 2>/dev/null || need+=(python3-consul)
+command -v openssl >/dev/null || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then echo "test/setup.sh: need root to apt-get install ${need[*]}" >&2; exit 1; fi
   echo "test/setup.sh: installing ${need[*]}" >&2

@@ -10,6 +10,7 @@ import { InvalidError, NotFoundError, ServerError } from "../catalog/errors.ts";
 import { checkKey } from "../catalog/keys.ts";
 import type { Check, HealthStatus, Node, Service } from "../catalog/types.ts";
 import type { Op } from "../store/types.ts";
+import { watchAlias } from "./checks/alias.ts";
 import { createScheduler } from "./checks/scheduler.ts";
 import type { Probe } from "./checks/types.ts";
 import {
@@ -167,6 +168,7 @@ export async function startAgent(catalog: Catalog, options: AgentOptions): Promi
 
   const scheduler = createScheduler({
     probe: (kind) => options.probe?.(kind),
+    watchAlias: (check, report) => watchAlias(view, name, check, (r) => report(r.status, r.output)),
     async report(id, status, output) {
       if (!checks.has(id)) return;
       try {

@@ -5,6 +5,8 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startAgent } from "../agent/agent.ts";
+import { PROBES } from "../agent/checks/probes.ts";
+import type { ProbeKind } from "../agent/checks/timeouts.ts";
 import { decodeCheckSpec, decodeServiceSpec } from "../agent/definitions.ts";
 import { createApi, ResponseCache } from "../api/index.ts";
 import { openCatalog } from "../catalog/catalog.ts";
@@ -61,6 +63,7 @@ export async function agentCommand(argv: string[]): Promise<number> {
     nodeMeta: config.nodeMeta,
     enableScriptChecks: config.enableScriptChecks,
     enableLocalScriptChecks: config.enableLocalScriptChecks,
+    probe: (kind) => PROBES[kind as ProbeKind],
   });
   for (const s of config.services) await agent.registerService(decodeServiceSpec(s), { fromConfig: true });
   for (const c of config.checks) await agent.registerCheck(decodeCheckSpec(c), { fromConfig: true });

@@ -124,5 +124,6 @@ describe("check scheduler", () => {
     assert.equal(runTimeout(check("http", { Interval: 1000 })), 1000);
     assert.equal(runTimeout(check("http", { Interval: 60_000 })), 10_000);
     assert.equal(runTimeout(check("http", { Interval: 60_000, Timeout: 2000 })), 2000);
+    assert.equal(runTimeout(check("script", { Interval: 1000 })), 30_000, "scripts get Consul's 30 s");
   });
 });

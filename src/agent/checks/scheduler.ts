@@ -3,11 +3,11 @@
 // queries) as soon as it changes the check's status or output, not at a later sync.
 
 import type { Check } from "../../catalog/types.ts";
+import { timeoutFor, type ProbeKind } from "./timeouts.ts";
 import type { Probe, ProbeStatus } from "./types.ts";
 
 /** Consul raises shorter intervals to one second. */
 export const MIN_INTERVAL_MS = 1000;
-const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_OUTPUT = 4096;
 
 export interface SchedulerDeps {
@@ -15,6 +15,8 @@ export interface SchedulerDeps {
   probe(kind: string): Probe | undefined;
   /** Writes a result to the catalog; resolves once written (or ignored: the check is gone). */
   report(checkId: string, status: ProbeStatus, output: string): Promise<void>;
+  /** Starts following an alias check's target; returns how to stop. */
+  watchAlias?(check: Check, report: (status: ProbeStatus, output: string) => void): () => void;
   log?(msg: string, fields?: Record<string, unknown>): void;
   random?(): number;
 }
@@ -38,13 +40,21 @@ interface Running {
   failures: number;
   /** The last output a TTL check was given, for Consul's "TTL expired" text. */
   lastOutput: string;
+  stopAlias?: () => void;
 }
 
-/** The timeout of one run: the check's own, else 10 s, or the interval when that is shorter (as Consul). */
+/**
+ * The timeout of one run: the check's own, else the kind's default (10 s, 30 s for scripts),
+ * and for network probes no longer than the interval, as Consul does, so that a run ends
+ * before the next one is due.
+ */
 export function runTimeout(check: Check): number {
   const d = check.Definition;
+  const kind = check.Type as ProbeKind;
   if (d.Timeout && d.Timeout > 0) return d.Timeout;
-  return Math.min(DEFAULT_TIMEOUT_MS, Math.max(d.Interval ?? DEFAULT_TIMEOUT_MS, MIN_INTERVAL_MS));
+  const byKind = timeoutFor(kind, d);
+  if (kind === "script" || kind === "docker") return byKind;
+  return Math.min(byKind, Math.max(d.Interval ?? byKind, MIN_INTERVAL_MS));
 }
 
 export function createScheduler(deps: SchedulerDeps): CheckScheduler {
@@ -124,6 +134,7 @@ export function createScheduler(deps: SchedulerDeps): CheckScheduler {
   function stopRunning(r: Running) {
     clearTimeout(r.timer);
     r.abort?.abort();
+    r.stopAlias?.();
   }
 
   return {
@@ -133,6 +144,10 @@ export function createScheduler(deps: SchedulerDeps): CheckScheduler {
       const r: Running = { check, successes: 0, failures: 0, lastOutput: check.Output };
       running.set(check.CheckID, r);
       if (check.Type === "ttl") return startTtl(r);
+      if (check.Type === "alias" && deps.watchAlias) {
+        r.stopAlias = deps.watchAlias(check, (status, output) => report(r, status, output));
+        return;
+      }
       const probe = deps.probe(check.Type);
       if (probe) startProbe(r, probe);
     },

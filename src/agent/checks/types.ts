@@ -18,6 +18,13 @@ export interface ProbeContext {
   timeoutMs: number;
   /** Output cap in bytes (Consul: OutputMaxSize, default 4 KiB). */
   maxOutput: number;
+  /**
+   * Docker Engine endpoint for docker checks: a unix socket path, or "unix://…" / "tcp://…".
+   * Unset: $DOCKER_HOST, else /var/run/docker.sock (as Consul).
+   */
+  dockerSocket?: string;
+  /** The agent's TLS material offered to TLS checks (Consul's enable_agent_tls_for_checks). */
+  tls?: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer };
 }
 
 /** A check kind's runner: one file per kind under agent/checks/. */
