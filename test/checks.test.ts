@@ -283,3 +283,32 @@ describe("check state across a restart", () => {
     }
   });
 });
+
+describe("script checks from config files", () => {
+  it("run with enable_local_script_checks, while the HTTP API still refuses them", async () => {
+    const tmp = tempDir();
+    writeFileSync(
+      path.join(tmp.dir, "local.hcl"),
+      `enable_local_script_checks = true\nservice {\n  name = "local-script"\n  check {\n    args = ["/bin/sh", "-c", "echo from config"]\n    interval = "1s"\n  }\n}\n`,
+    );
+    const agent = await startAgent(["-dev", "-config-dir", tmp.dir]);
+    try {
+      const up = await waitHealth(
+        agent,
+        "local-script",
+        (e) => checkOf(e[0], "service:local-script")?.Status === "passing",
+        3000,
+      );
+      assert.equal(checkOf(up.entries[0], "service:local-script").Output.trim(), "from config");
+      const refused = await http(`${agent.url}/v1/agent/check/register`, {
+        method: "PUT",
+        body: { Name: "remote", Args: ["/bin/true"], Interval: "1s" },
+      });
+      assert.equal(refused.status, 500);
+      assert.match(refused.text, /^Scripts are disabled on this agent from remote calls/);
+    } finally {
+      await agent.stop();
+      tmp.cleanup();
+    }
+  });
+});
