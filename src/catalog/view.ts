@@ -130,13 +130,17 @@ export async function startView(store: Store): Promise<CatalogView> {
   }
 
   function wake(touched: Set<string>, rev: number) {
-    for (const scope of touched) {
-      scopeIndex.set(scope, rev);
-      const ws = waiters.get(scope);
-      if (!ws) continue;
-      waiters.delete(scope);
-      for (const w of ws) w();
-    }
+    for (const scope of touched) scopeIndex.set(scope, rev);
+    // The writer is answered first (its caughtUp resolved already); the waiters this write
+    // wakes are answered in the next turn, so 10,000 of them don't hold up the write's reply.
+    setImmediate(() => {
+      for (const scope of touched) {
+        const ws = waiters.get(scope);
+        if (!ws) continue;
+        waiters.delete(scope);
+        for (const w of ws) w();
+      }
+    });
   }
 
   function advance(rev: number) {

@@ -1,7 +1,10 @@
-// The SQLite backend: one file, durable. Current state lives in `kv` (and, for speed, in memory,
-// loaded whole at open), every change in `log` (read back by watch, trimmed by compaction),
-// leases in `lease`. Writes of one event-loop turn are committed as one SQLite transaction
-// (group commit): one fsync for the lot, and no promise resolves before it.
+// The SQLite backend: one file, durable. As kine does, the store is one append-only `log` of
+// events (one row per key per revision): a write appends rows at the end of the table, so a
+// commit touches a few adjacent pages instead of rewriting pages all over a key-ordered table.
+// The current state is the log replayed, held in memory (loaded at open); compaction deletes
+// the rows that a later row of the same key superseded, never a live key's current row.
+// Writes of one event-loop turn are committed as one SQLite transaction (group commit): one
+// fsync for the lot, and no promise resolves before it. Leases live in `lease`.
 
 import Database from "better-sqlite3";
 import { createStore, newState } from "./core.ts";
@@ -11,11 +14,6 @@ import type { KeyValue, Store, WatchEvent } from "./types.ts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS kv (
-  key TEXT PRIMARY KEY, value BLOB NOT NULL,
-  create_revision INTEGER NOT NULL, mod_revision INTEGER NOT NULL,
-  version INTEGER NOT NULL, lease INTEGER NOT NULL
-) WITHOUT ROWID;
 -- One row per event; mod_revision is revision. prev_* is the key before (prev_value NULL: none).
 CREATE TABLE IF NOT EXISTS log (
   revision INTEGER NOT NULL, seq INTEGER NOT NULL, key TEXT NOT NULL, deleted INTEGER NOT NULL,
@@ -49,6 +47,8 @@ export function openSqliteStore(path: string, opts: { historyLimit?: number } = 
     db.pragma("journal_mode = WAL");
     // FULL: the WAL is fsynced at every commit, so an acknowledged write survives power loss.
     db.pragma("synchronous = FULL");
+    // Fewer, larger checkpoints: the WAL is appended to sequentially in between.
+    db.pragma("wal_autocheckpoint = 4000");
     db.exec(SCHEMA);
   } catch (err) {
     db.close();
@@ -57,15 +57,11 @@ export function openSqliteStore(path: string, opts: { historyLimit?: number } = 
 
   const getMeta = db.prepare<[string], { value: number }>("SELECT value FROM meta WHERE name = ?");
   const setMeta = db.prepare("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)");
-  const putKv = db.prepare(
-    "INSERT OR REPLACE INTO kv (key, value, create_revision, mod_revision, version, lease) VALUES (?, ?, ?, ?, ?, ?)",
-  );
-  const delKv = db.prepare("DELETE FROM kv WHERE key = ?");
   const addLog = db.prepare(`INSERT INTO log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const readLog = db.prepare<[number], LogRow>(
     "SELECT * FROM log WHERE revision >= ? ORDER BY revision, seq",
   );
-  const trimLog = db.prepare("DELETE FROM log WHERE revision < ?");
+  const trimLog = db.prepare("DELETE FROM log WHERE revision = ? AND key = ?");
   const addLease = db.prepare("INSERT INTO lease (id, ttl) VALUES (?, ?)");
   const delLease = db.prepare("DELETE FROM lease WHERE id = ?");
 
@@ -77,13 +73,27 @@ export function openSqliteStore(path: string, opts: { historyLimit?: number } = 
     // Full TTL again from now, as etcd gives leases after a leader change.
     state.leases.set(r.id, { id: r.id, ttl: r.ttl, keys: new Set(), expired: false } satisfies Lease);
   }
-  type KvRow = Omit<KeyValue, "value"> & { value: Buffer };
-  const kvSql = `SELECT key, value, create_revision AS createRevision, mod_revision AS modRevision,
-    version, lease FROM kv`;
-  for (const r of db.prepare<[], KvRow>(kvSql).iterate()) {
-    state.kvs.set(r.key, { ...r, value: bytes(r.value) });
-    if (r.lease) state.leases.get(r.lease)?.keys.add(r.key);
+  // Replay the log. A row some later row of its key superseded (and every deletion) is garbage
+  // once it is older than the kept history: remembered for compaction.
+  const garbage: { revision: number; key: string }[] = [];
+  for (const r of db.prepare<[], LogRow>("SELECT * FROM log ORDER BY revision, seq").iterate()) {
+    const prev = state.kvs.get(r.key);
+    if (prev) garbage.push({ revision: prev.modRevision, key: r.key });
+    if (r.deleted) {
+      state.kvs.delete(r.key);
+      garbage.push({ revision: r.revision, key: r.key });
+      continue;
+    }
+    state.kvs.set(r.key, {
+      key: r.key,
+      value: bytes(r.value),
+      createRevision: r.create_revision,
+      modRevision: r.revision,
+      version: r.version,
+      lease: r.lease,
+    });
   }
+  for (const kv of state.kvs.values()) if (kv.lease) state.leases.get(kv.lease)?.keys.add(kv.key);
   // Sorted here, not by SQL: SQLite orders UTF-8 bytes, the store orders JS strings.
   state.keys = SortedKeys.fromSorted([...state.kvs.keys()].sort());
 
@@ -92,9 +102,8 @@ export function openSqliteStore(path: string, opts: { historyLimit?: number } = 
       a.events.forEach((e, seq) => {
         const kv = e.kv;
         const p = e.prevKv;
-        if (e.type === "put")
-          putKv.run(kv.key, blob(kv.value), kv.createRevision, a.revision, kv.version, kv.lease);
-        else delKv.run(kv.key);
+        if (p) garbage.push({ revision: p.modRevision, key: kv.key });
+        if (e.type === "delete") garbage.push({ revision: a.revision, key: kv.key });
         // prettier-ignore
         addLog.run(
           a.revision, seq, kv.key, e.type === "delete" ? 1 : 0, blob(kv.value),
@@ -113,7 +122,13 @@ export function openSqliteStore(path: string, opts: { historyLimit?: number } = 
   });
 
   function compactTo(revision: number): void {
-    trimLog.run(revision);
+    const keep: typeof garbage = [];
+    for (const g of garbage) {
+      if (g.revision < revision) trimLog.run(g.revision, g.key);
+      else keep.push(g);
+    }
+    garbage.length = 0;
+    garbage.push(...keep);
     setMeta.run("compact", revision);
     state.compactRevision = revision;
   }

@@ -515,6 +515,28 @@ for (const backend of backends) {
       assert.equal(await again.get("b"), undefined);
     });
 
+    it("keeps a live key's only row through compaction, and drops superseded ones", async () => {
+      const { store, reopen } = open();
+      await store.put("old", enc("kept")); // 2: never written again
+      for (let i = 0; i < 20; i++) await store.put("hot", enc(String(i))); // 3..22
+      await store.put("gone", enc("x")); // 23
+      await store.delete("gone"); // 24
+      await store.compact(24);
+      const before = await store.range("");
+      await store.close();
+      const again = reopen!();
+      assert.deepEqual(await again.range(""), before);
+      assert.deepEqual(
+        (await again.range("")).kvs.map((kv) => [kv.key, dec(kv.value), kv.createRevision, kv.modRevision]),
+        [
+          ["hot", "19", 3, 22],
+          ["old", "kept", 2, 2],
+        ],
+      );
+      assert.equal(await again.revision(), 24);
+      await again.close();
+    });
+
     it("gives leases their full TTL again after reopen, then expires them", async () => {
       const { store, reopen } = open();
       const lease = await store.leaseGrant(1);
