@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { VERSION } from "../agent/agent.ts";
 import { agentCommand } from "./agent-command.ts";
+import { templateCommand } from "./template-command.ts";
 import { ConfigError, parseConfigText } from "./config.ts";
 import { FlagError, parseFlags, usage, type FlagSpec } from "./flags.ts";
 
@@ -63,6 +64,10 @@ type Command = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, { help: string; run: Command }> = {
   agent: { help: "Runs a census agent", run: agentCommand },
+  template: {
+    help: "Renders files from the catalog and keeps them current (consul-template)",
+    run: templateCommand,
+  },
   version: {
     help: "Prints the census version",
     run: async () => {
