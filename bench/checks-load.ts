@@ -48,11 +48,19 @@ const BASELINES = values.baselines.split(",").filter(Boolean) as Array<"keepaliv
 for (const b of BASELINES) if (b !== "keepalive" && b !== "close") throw new Error(`unknown baseline ${b}`);
 const HZ = 100; // USER_HZ: clock ticks per second on Linux
 
-/** Busy clock ticks of the whole machine (all cores), from /proc/stat. */
-function machineBusyTicks(): number {
-  const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
-  return f.reduce((a, b) => a + b, 0) - f[3] - f[4]; // less idle and iowait
+/** Clock ticks of the whole machine (all cores) from /proc/stat: busy, and stolen by the host. */
+function machineTicks(): { busy: number; steal: number } {
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync("/proc/stat", "utf8")
+    .split("\n")[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return { busy: user + nice + system + irq + softirq, steal };
 }
+
+/** Beyond this share of a core used by other processes (or stolen), a window is not clean. */
+const NOISE = 0.15;
 
 // The target: answers every request 200 "ok" and, between "record" and "report", logs which
 // check (/c/<i>) arrived when (CLOCK_MONOTONIC ms, comparable with this process's nowMs()).
@@ -189,6 +197,8 @@ interface Window {
   targetCpuShare: number;
   /** CPU used by every other process on the machine meanwhile (other work skews the figures). */
   otherCpuShare: number;
+  /** CPU time the hypervisor gave to other guests while this machine wanted it. */
+  stealShare: number;
   rss: number;
   hwm: number;
   runs: number;
@@ -214,12 +224,12 @@ async function measure(target: Inline, pid: number): Promise<Window> {
   target.send({ type: "record", from });
   const ticks0 = cpuTicks(pid);
   const targetTicks0 = cpuTicks(target.pid);
-  const machine0 = machineBusyTicks();
+  const machine0 = machineTicks();
   await target.next("recording");
   await sleep(WINDOW_MS - (nowMs() - from));
   const ticks1 = cpuTicks(pid);
   const targetTicks1 = cpuTicks(target.pid);
-  const machine1 = machineBusyTicks();
+  const machine1 = machineTicks();
   const until = nowMs();
   const rss = rssMiB(pid);
   const hwm = hwmMiB(pid);
@@ -253,7 +263,9 @@ async function measure(target: Inline, pid: number): Promise<Window> {
   return {
     cpuShare: (ticks1 - ticks0) / HZ / seconds,
     targetCpuShare: (targetTicks1 - targetTicks0) / HZ / seconds,
-    otherCpuShare: (machine1 - machine0 - (ticks1 - ticks0) - (targetTicks1 - targetTicks0)) / HZ / seconds,
+    otherCpuShare:
+      (machine1.busy - machine0.busy - (ticks1 - ticks0) - (targetTicks1 - targetTicks0)) / HZ / seconds,
+    stealShare: (machine1.steal - machine0.steal) / HZ / seconds,
     rss,
     hwm,
     runs: rep.ids.length,
@@ -267,17 +279,23 @@ async function measure(target: Inline, pid: number): Promise<Window> {
   };
 }
 
+const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const dist = (xs: number[]) =>
   `p50 ${ms(percentile(xs, 50))}, p99 ${ms(percentile(xs, 99))}, max ${ms(xs[xs.length - 1] ?? NaN)}`;
 
 function describe(name: string, w: Window): string {
   return (
-    `${name}: CPU ${(w.cpuShare * 100).toFixed(1)}% of a core (target ${(w.targetCpuShare * 100).toFixed(1)}%, everything else on the machine ${(w.otherCpuShare * 100).toFixed(1)}%), ` +
-    `RSS ${w.rss.toFixed(1)} MiB (VmHWM ${w.hwm.toFixed(1)}), runs ${fmt(w.runs)}/${fmt(w.expected)} ` +
-    `(${w.short} checks short, ${w.long} over at the window's edges; ${w.missed} missed runs)\n` +
+    `${name}: CPU ${pct(w.cpuShare)} of a core, RSS ${w.rss.toFixed(1)} MiB (VmHWM ${w.hwm.toFixed(1)}), ` +
+    `runs ${fmt(w.runs)}/${fmt(w.expected)} (${w.short} checks short, ${w.long} over at the window's edges; ` +
+    `${w.missed} missed runs)\n` +
     `  lateness, gap - interval (${fmt(w.gapLate.length)} gaps): ${dist(w.gapLate)}\n` +
-    `  lateness vs each check's earliest phase in the window: ${dist(w.phaseLate)}`
+    `  lateness vs each check's earliest phase in the window: ${dist(w.phaseLate)}\n` +
+    `  meanwhile: target ${pct(w.targetCpuShare)} of a core, every other process ${pct(w.otherCpuShare)}, ` +
+    `stolen by the host ${pct(w.stealShare)}` +
+    (w.otherCpuShare > NOISE || w.stealShare > NOISE
+      ? `\n  WARNING: the machine was busy with other work in this window: its figures are skewed`
+      : "")
   );
 }
 
@@ -378,7 +396,10 @@ async function main() {
         `lateness (gap - interval) p50/p99/max census ${ms(percentile(c.gapLate, 50))}/${ms(percentile(c.gapLate, 99))}/${ms(c.gapLate.at(-1)!)} ` +
         `vs ${ms(percentile(b.gapLate, 50))}/${ms(percentile(b.gapLate, 99))}/${ms(b.gapLate.at(-1)!)}; ` +
         `vs phase p99 census ${ms(p(c, 99))} vs ${ms(p(b, 99))} (ratio ${(p(c, 99) / p(b, 99)).toFixed(2)}x); ` +
-        `runs ${fmt(c.runs)} vs ${fmt(b.runs)} of ${fmt(c.expected)}; RSS census ${c.rss.toFixed(0)} MiB vs ${b.rss.toFixed(0)} MiB (ratio ${(c.rss / b.rss).toFixed(2)}x)`,
+        `runs ${fmt(c.runs)} vs ${fmt(b.runs)} of ${fmt(c.expected)}; RSS census ${c.rss.toFixed(0)} MiB vs ${b.rss.toFixed(0)} MiB (ratio ${(c.rss / b.rss).toFixed(2)}x)` +
+        ([c, b].some((w) => w.otherCpuShare > NOISE || w.stealShare > NOISE)
+          ? "; SKEWED: other work on the machine"
+          : "; clean: no other work on the machine"),
     );
   }
 }

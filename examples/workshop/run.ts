@@ -103,13 +103,19 @@ async function main() {
 
   for (const account of accounts.slice(0, n)) {
     const port = await freePort();
-    start(`instance ${account}`, process.execPath, ["--import", "tsx", path.join(HERE, "app", "main.ts")], {
-      ACCOUNT: account,
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      CONSUL_HTTP_ADDR: consul,
-      CHECK_INTERVAL: values.interval ?? "10s",
-    });
+    const child = start(
+      `instance ${account}`,
+      process.execPath,
+      ["--import", "tsx", path.join(HERE, "app", "main.ts")],
+      {
+        ACCOUNT: account,
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        CONSUL_HTTP_ADDR: consul,
+        CHECK_INTERVAL: values.interval ?? "10s",
+      },
+    );
+    console.log(`workshop: instance ${account} pid ${child.pid} port ${port}`);
   }
 
   // nginx in a prefix of its own: config, pid, logs and temp files, nothing system-wide.
@@ -145,6 +151,7 @@ async function main() {
     env,
   );
   await waitFor(`http://127.0.0.1:${listen}/health`, 10_000);
+  console.log(`workshop: nginx prefix ${prefix}`);
   console.log(
     `\nworkshop: open http://127.0.0.1:${listen}/  (agent: http://${consul}/v1/health/service/workshop, Ctrl-C stops everything)\n`,
   );

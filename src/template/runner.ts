@@ -68,7 +68,7 @@ export class Runner {
         try {
           text = await readFile(spec.source!, "utf8");
         } catch (err) {
-          throw new Error(`template ${name}: cannot read: ${(err as Error).message}`);
+          throw new Error(`template ${name}: cannot read: ${(err as Error).message}`, { cause: err });
         }
       }
       const template = Template.parse(name, text, {

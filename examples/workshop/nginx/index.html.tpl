@@ -9,7 +9,7 @@
   body { font-family: system-ui, sans-serif; margin: 2rem; background: #f6f7f9; color: #1d2330; }
   h1 { font-size: 1.4rem; }
   .tiles { display: flex; flex-wrap: wrap; gap: 1rem; }
-  .tile { background: #fff; border-radius: 8px; box-shadow: 0 1px 3px #0002; padding: 1rem; width: 10rem; text-align: center; }
+  .tile { margin: 0; background: #fff; border-radius: 8px; box-shadow: 0 1px 3px #0002; padding: 1rem; width: 10rem; text-align: center; }
   .tile img { width: 8rem; height: 8rem; border-radius: 50%; }
   .empty { color: #a33; }
 </style>

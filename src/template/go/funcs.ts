@@ -12,7 +12,6 @@ import {
   floatValue,
   GoComplex,
   indirectInterface,
-  type Kind,
   kindOf,
   isMissingKey,
   mapKeyKind,
@@ -198,8 +197,18 @@ function basicKind(v: unknown): BasicKind {
 
 const errBadComparisonType = "invalid type for comparison";
 
-function comparable(k: Kind): boolean {
-  return k !== "slice" && k !== "map" && k !== "func";
+/** Whether Go's == applies: not to slices, maps and funcs, nor to structs holding them. */
+function comparable(v: unknown): boolean {
+  switch (kindOf(v)) {
+    case "slice":
+    case "map":
+    case "func":
+      return false;
+    case "struct":
+      return structFields(v as object).every((f) => comparable((v as Record<string, unknown>)[f]));
+    default:
+      return true;
+  }
 }
 
 /** Go's == on two interface values holding these (struct fields compared one by one). */
@@ -209,7 +218,7 @@ function ifaceEqual(a: unknown, b: unknown): boolean {
   const ka = kindOf(a);
   const kb = kindOf(b);
   if (ka === "invalid" || kb === "invalid") return ka === kb;
-  if (!comparable(ka)) throw new GoError(`runtime error: comparing uncomparable type ${typeName(a)}`);
+  if (!comparable(a)) throw new GoError(`runtime error: comparing uncomparable type ${typeName(a)}`);
   if (typeName(a) !== typeName(b)) return false;
   switch (ka) {
     case "int":
@@ -268,7 +277,7 @@ function eq(arg1: unknown, ...arg2: unknown[]): boolean {
       if (arg1 === undefined || arg === undefined) {
         t = arg1 === arg;
       } else {
-        if (!comparable(c2))
+        if (!comparable(arg))
           throw new GoError(`non-comparable type ${sprintf("%s", [arg])}: ${typeName(arg)}`);
         t = ifaceEqual(arg1, arg);
       }
