@@ -91,8 +91,11 @@ describe("npm run workshop", () => {
   it("shows a tile for each of the 3 healthy instances, each image served through nginx", async () => {
     assert.equal(instances.length, 3, out);
     const deadline = Date.now() + 15_000;
-    let ids: string[] = [];
-    while ((ids = await tiles()).length !== 3 && Date.now() < deadline) await sleep(300);
+    let ids = await tiles();
+    while (ids.length !== 3 && Date.now() < deadline) {
+      await sleep(300);
+      ids = await tiles();
+    }
     assert.deepEqual(ids.sort(), instances.map((i) => `workshop-${i.account}`).sort());
     // Every avatar image loads, through nginx's /instances/<id>/ locations. The page can be
     // written a moment before nginx's reload picks up those locations; it reloads itself.
@@ -180,8 +183,11 @@ describe("npm run workshop", () => {
     });
     try {
       const started = Date.now();
-      let ids: string[] = [];
-      while ((ids = await tiles()).length !== 3 && Date.now() - started < 10_000) await sleep(200);
+      let ids = await tiles();
+      while (ids.length !== 3 && Date.now() - started < 10_000) {
+        await sleep(200);
+        ids = await tiles();
+      }
       assert.deepEqual(ids.sort(), instances.map((i) => `workshop-${i.account}`).sort());
       assert.equal(upstreamServers(), 3);
       await page.screenshot({ path: path.join(SHOTS, "3-restarted.png") });

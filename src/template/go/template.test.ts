@@ -178,7 +178,9 @@ const execTests: Case[] = [
   [
     "map .WRONG type",
     "{{.MII.one}}",
-    err(`template: t:1:6: executing "t" at <.MII.one>: can't evaluate field one in type map[int]interface {}`),
+    err(
+      `template: t:1:6: executing "t" at <.MII.one>: can't evaluate field one in type map[int]interface {}`,
+    ),
     tVal,
   ],
 
@@ -277,7 +279,12 @@ const execTests: Case[] = [
   [".VariadicFunc2", "{{call .VariadicFunc `he` `llo`}}", "<he+llo>", tVal],
   [".VariadicFuncInt", "{{call .VariadicFuncInt 33 `he` `llo`}}", "33=<he+llo>", tVal],
   [".ErrFunc", "{{call .ErrFunc}}", "bla", tVal],
-  ["call nil", "{{call nil}}", err(`template: t:1:2: executing "t" at <call nil>: error calling call: call of nil`), tVal],
+  [
+    "call nil",
+    "{{call nil}}",
+    err(`template: t:1:2: executing "t" at <call nil>: error calling call: call of nil`),
+    tVal,
+  ],
   [
     "empty call",
     "{{call}}",
@@ -309,7 +316,12 @@ const execTests: Case[] = [
   // If.
   ["if true", "{{if true}}TRUE{{end}}", "TRUE", tVal],
   ["if false", "{{if false}}TRUE{{else}}FALSE{{end}}", "FALSE", tVal],
-  ["if nil", "{{if nil}}TRUE{{end}}", err(`template: t:1:5: executing "t" at <nil>: nil is not a command`), tVal],
+  [
+    "if nil",
+    "{{if nil}}TRUE{{end}}",
+    err(`template: t:1:5: executing "t" at <nil>: nil is not a command`),
+    tVal,
+  ],
   ["if 1", "{{if 1}}NON-ZERO{{else}}ZERO{{end}}", "NON-ZERO", tVal],
   ["if 0", "{{if 0}}NON-ZERO{{else}}ZERO{{end}}", "ZERO", tVal],
   ["if 1.5", "{{if 1.5}}NON-ZERO{{else}}ZERO{{end}}", "NON-ZERO", tVal],
@@ -346,7 +358,11 @@ const execTests: Case[] = [
   ["printf lots", `{{printf "%d %s %g %s" 127 "hello" 7-3i .Method0}}`, "127 hello (7-3i) M0", tVal],
 
   // HTML.
-  ["html", `{{html "<script>alert(\\"XSS\\");</script>"}}`, "&lt;script&gt;alert(&#34;XSS&#34;);&lt;/script&gt;"],
+  [
+    "html",
+    `{{html "<script>alert(\\"XSS\\");</script>"}}`,
+    "&lt;script&gt;alert(&#34;XSS&#34;);&lt;/script&gt;",
+  ],
   [
     "html pipeline",
     `{{printf "<script>alert(\\"XSS\\");</script>" | html}}`,
@@ -367,8 +383,16 @@ const execTests: Case[] = [
   ["or", "{{or 0 0}} {{or 1 0}} {{or 0 true}} {{or 1 1}}", "0 1 true 1"],
   ["or short-circuit", "{{or 0 1 (die)}}", "1"],
   ["and short-circuit", "{{and 1 0 (die)}}", "0"],
-  ["or short-circuit2", "{{or 0 0 (die)}}", err(`template: t:1:10: executing "t" at <die>: error calling die: die`)],
-  ["and short-circuit2", "{{and 1 1 (die)}}", err(`template: t:1:11: executing "t" at <die>: error calling die: die`)],
+  [
+    "or short-circuit2",
+    "{{or 0 0 (die)}}",
+    err(`template: t:1:10: executing "t" at <die>: error calling die: die`),
+  ],
+  [
+    "and short-circuit2",
+    "{{and 1 1 (die)}}",
+    err(`template: t:1:11: executing "t" at <die>: error calling die: die`),
+  ],
   ["and pipe-true", "{{1 | and 1}}", "1"],
   ["and pipe-false", "{{0 | and 1}}", "0"],
   ["or pipe-true", "{{1 | or 0}}", "1"],
@@ -391,21 +415,25 @@ const execTests: Case[] = [
   [
     "slice[len]",
     "{{index .SI 3}}",
-    err(`template: t:1:2: executing "t" at <index .SI 3>: error calling index: reflect: slice index out of range`),
+    err(
+      `template: t:1:2: executing "t" at <index .SI 3>: error calling index: reflect: slice index out of range`,
+    ),
     tVal,
   ],
   [
     "slice[WRONG]",
     "{{index .SI `hello`}}",
     err(
-      "template: t:1:2: executing \"t\" at <index .SI `hello`>: error calling index: cannot index slice/array with type string",
+      'template: t:1:2: executing "t" at <index .SI `hello`>: error calling index: cannot index slice/array with type string',
     ),
     tVal,
   ],
   [
     "slice[nil]",
     "{{index .SI nil}}",
-    err(`template: t:1:2: executing "t" at <index .SI nil>: error calling index: cannot index slice/array with nil`),
+    err(
+      `template: t:1:2: executing "t" at <index .SI nil>: error calling index: cannot index slice/array with nil`,
+    ),
     tVal,
   ],
   ["map[one]", "{{index .MSI `one`}}", "1", tVal],
@@ -423,7 +451,9 @@ const execTests: Case[] = [
   [
     "map[WRONG]",
     "{{index .MSI 10}}",
-    err(`template: t:1:2: executing "t" at <index .MSI 10>: error calling index: value has type int; should be string`),
+    err(
+      `template: t:1:2: executing "t" at <index .MSI 10>: error calling index: value has type int; should be string`,
+    ),
     tVal,
   ],
   ["double index", "{{index .SMSI 1 `eleven`}}", "11", tVal],
@@ -464,7 +494,9 @@ const execTests: Case[] = [
   [
     "slice[2:2:1]",
     "{{slice .SI 2 2 1}}",
-    err(`template: t:1:2: executing "t" at <slice .SI 2 2 1>: error calling slice: invalid slice index: 2 > 1`),
+    err(
+      `template: t:1:2: executing "t" at <slice .SI 2 2 1>: error calling slice: invalid slice index: 2 > 1`,
+    ),
     tVal,
   ],
   ["out of range", "{{slice .SI 4 5}}", E, tVal],
@@ -480,21 +512,30 @@ const execTests: Case[] = [
   [
     "3-index slice of string",
     "{{slice .S 1 2 2}}",
-    err(`template: t:1:2: executing "t" at <slice .S 1 2 2>: error calling slice: cannot 3-index slice a string`),
+    err(
+      `template: t:1:2: executing "t" at <slice .S 1 2 2>: error calling slice: cannot 3-index slice a string`,
+    ),
     tVal,
   ],
   ["slice of an interface field", "{{slice .Empty3 0 1}}", "[7]", tVal],
   [
     "too many slice indexes",
     "{{slice .SI 1 2 3 4}}",
-    err(`template: t:1:2: executing "t" at <slice .SI 1 2 3 4>: error calling slice: too many slice indexes: 4`),
+    err(
+      `template: t:1:2: executing "t" at <slice .SI 1 2 3 4>: error calling slice: too many slice indexes: 4`,
+    ),
     tVal,
   ],
 
   // Len.
   ["slice", "{{len .SI}}", "3", tVal],
   ["map", "{{len .MSI }}", "3", tVal],
-  ["len of int", "{{len 3}}", err(`template: t:1:2: executing "t" at <len 3>: error calling len: len of type int`), tVal],
+  [
+    "len of int",
+    "{{len 3}}",
+    err(`template: t:1:2: executing "t" at <len 3>: error calling len: len of type int`),
+    tVal,
+  ],
   [
     "len of nothing",
     "{{len .Empty0}}",
@@ -571,7 +612,11 @@ const execTests: Case[] = [
     err(`template: t:1:8: executing "t" at <.>: range can't iterate over abc`),
     "abc",
   ],
-  ["range over float", "{{range 1.5}}{{end}}", err(`template: t:1:8: executing "t" at <1.5>: range can't iterate over 1.5`)],
+  [
+    "range over float",
+    "{{range 1.5}}{{end}}",
+    err(`template: t:1:8: executing "t" at <1.5>: range can't iterate over 1.5`),
+  ],
 
   // Cute examples.
   ["or as if true", `{{or .SI "slice is empty"}}`, "[3 4 5]", tVal],
@@ -607,7 +652,11 @@ const execTests: Case[] = [
   ["print multi", "{{print 1_2_3_4 7.5_00_00_00}}", "1234 7.5", tVal],
   ["print multi2", "{{print 1234 0x0_1.e_0p+02}}", "1234 7.5", tVal],
   ["char", "{{print 'a' '\\n' '\\x41' '\\u00e9'}}", "97 10 65 233"],
-  ["float %v", "{{1.0}} {{1e6}} {{100000.0}} {{0.000001}} {{0.0001}} {{-0.0}} {{1e21}}", "1 1e+06 100000 1e-06 0.0001 -0 1e+21"],
+  [
+    "float %v",
+    "{{1.0}} {{1e6}} {{100000.0}} {{0.000001}} {{0.0001}} {{-0.0}} {{1e21}}",
+    "1 1e+06 100000 1e-06 0.0001 -0 1e+21",
+  ],
   ["string escapes", `{{"a\\tb\\x41\\u00e9\\U0001F600\\101"}}`, "a\tbAé😀A"],
   ["raw string", "{{`a\\tb\r\nc`}}", "a\\tb\nc"],
 
@@ -805,7 +854,9 @@ describe("text/template exec", () => {
     }
     const data = { A: goStruct("T", { X: 1 }), B: goStruct("T", { X: 1 }), C: goStruct("T", { X: 2 }) };
     assert.equal(run("{{eq .A .B}} {{eq .A .C}}", data), "true false");
-    assert.ok(errorOf(() => run("{{eq .A 1}}", data)).endsWith("incompatible types for comparison: T and int"));
+    assert.ok(
+      errorOf(() => run("{{eq .A 1}}", data)).endsWith("incompatible types for comparison: T and int"),
+    );
     assert.equal(
       errorOf(() => run("{{eq . .}}", goStruct("T", { L: [1] }))),
       `template: t:1:2: executing "t" at <eq . .>: error calling eq: non-comparable type {[%!s(int=1)]}: T`,
@@ -890,7 +941,13 @@ describe("text/template exec", () => {
   it("keeps the error a function threw as the cause", () => {
     const boom = new Error("boom");
     try {
-      run("{{f}}", undefined, { funcs: { f: () => { throw boom; } } });
+      run("{{f}}", undefined, {
+        funcs: {
+          f: () => {
+            throw boom;
+          },
+        },
+      });
       assert.fail("expected an error");
     } catch (e) {
       assert.ok(e instanceof TemplateError);
@@ -923,7 +980,10 @@ describe("text/template exec", () => {
       errorOf(() => run("{{len .Y}}", {})),
       `template: t:1:2: executing "t" at <len .Y>: error calling len: reflect: call of reflect.Value.Type on zero Value`,
     );
-    assert.equal(run("{{.a}} {{print .a}} {{.b}} {{print .b}} {{.}}", { a: null, c: [1, null] }), "<no value> <nil> <no value> <nil> map[a:<nil> c:[1 <nil>]]");
+    assert.equal(
+      run("{{.a}} {{print .a}} {{.b}} {{print .b}} {{.}}", { a: null, c: [1, null] }),
+      "<no value> <nil> <no value> <nil> map[a:<nil> c:[1 <nil>]]",
+    );
   });
 
   it("follows the missingkey option", () => {
@@ -964,7 +1024,10 @@ describe("text/template exec", () => {
       errorOf(() => run("{{.}}", () => 1)),
       `template: t:1:2: executing "t" at <{{.}}>: can't print {{.}} of type func(...interface {}) interface {}`,
     );
-    assert.equal(run("{{ (call .) }}", () => "result"), "result");
+    assert.equal(
+      run("{{ (call .) }}", () => "result"),
+      "result",
+    );
     assert.equal(
       errorOf(() => Template.parse("t", "x").executeTemplate("nope", 1)),
       `template: no template "nope" associated with template "t"`,
@@ -989,7 +1052,10 @@ describe("the value model", () => {
 
   it("treats class instances as structs", () => {
     const s = new Service("web", 80);
-    assert.equal(run("{{.Name}} {{.Addr}} {{.}} {{printf `%+v %T` . .}}", s), "web web:80 {web 80 s} {Name:web Port:80 secret:s} main.Service");
+    assert.equal(
+      run("{{.Name}} {{.Addr}} {{.}} {{printf `%+v %T` . .}}", s),
+      "web web:80 {web 80 s} {Name:web Port:80 secret:s} main.Service",
+    );
     assert.equal(
       errorOf(() => run("{{.Missing}}", s)),
       `template: t:1:2: executing "t" at <.Missing>: can't evaluate field Missing in type main.Service`,
@@ -1005,11 +1071,24 @@ describe("the value model", () => {
   });
 
   it("calls methods of slices and maps, and function-valued properties with call", () => {
-    const tags = Object.defineProperty(["a", "b"], "Contains", { value: (t: string) => t === "a" || t === "b" });
-    assert.equal(run(`{{if .Tags.Contains "a"}}yes{{end}}{{if .Tags.Contains "c"}}no{{end}} {{.Tags}}`, { Tags: tags }), "yes [a b]");
+    const tags = Object.defineProperty(["a", "b"], "Contains", {
+      value: (t: string) => t === "a" || t === "b",
+    });
+    assert.equal(
+      run(`{{if .Tags.Contains "a"}}yes{{end}}{{if .Tags.Contains "c"}}no{{end}} {{.Tags}}`, { Tags: tags }),
+      "yes [a b]",
+    );
     const data = { Sum: (a: number, b: number) => a + b, Hello: () => "hi" };
     assert.equal(run("{{.Sum 1 2}} {{call .Sum 3 4}} {{.Hello}} {{2 | .Sum 5}}", data), "3 7 hi 7");
-    assert.equal(run("{{.M.a}} {{range $k, $v := .M}}{{$k}}{{$v}}{{end}} {{.M}} {{len .M}} {{index .M `b`}}", { M: new Map([["b", 2], ["a", 1]]) }), "1 a1b2 map[a:1 b:2] 2 2");
+    assert.equal(
+      run("{{.M.a}} {{range $k, $v := .M}}{{$k}}{{$v}}{{end}} {{.M}} {{len .M}} {{index .M `b`}}", {
+        M: new Map([
+          ["b", 2],
+          ["a", 1],
+        ]),
+      }),
+      "1 a1b2 map[a:1 b:2] 2 2",
+    );
   });
 
   it("tells floats from ints", () => {
@@ -1022,7 +1101,10 @@ describe("the value model", () => {
   });
 
   it("sorts map keys by byte order", () => {
-    assert.equal(run("{{.}}", { b: 1, a: 2, B: 3, "\u{1F600}": 4, "\uFF61": 5 }), "map[B:3 a:2 b:1 \uFF61:5 \u{1F600}:4]");
+    assert.equal(
+      run("{{.}}", { b: 1, a: 2, B: 3, "\u{1F600}": 4, "\uFF61": 5 }),
+      "map[B:3 a:2 b:1 \uFF61:5 \u{1F600}:4]",
+    );
   });
 });
 
@@ -1090,7 +1172,10 @@ describe("text/template parse", () => {
       ["{{'\\q'}}", "template: t:1: invalid syntax"],
       ['{{"\\q"}}', "template: t:1: invalid syntax"],
       ["{{99999999999999999999}}", `template: t:1: integer overflow: "99999999999999999999"`],
-      ["{{define `a`}}a{{end}}{{define `a`}}b{{end}}", `template: t:1: template: multiple definition of template "a"`],
+      [
+        "{{define `a`}}a{{end}}{{define `a`}}b{{end}}",
+        `template: t:1: template: multiple definition of template "a"`,
+      ],
       ["{{define `t`}}a{{end}}b", `template: t:1: template: multiple definition of template "t"`],
       ["{{$x := 23}}{{with $x.y := 3}}{{$x 23}}{{end}}", `template: t:1: unexpected ":=" in operand`],
       ["{{$a,$b,$c := 23}}", "template: t:1: too many declarations in command"],
@@ -1130,7 +1215,7 @@ describe("text/template parse", () => {
       ["{{end foo}}", `template: t:1: unexpected "foo" in end`],
       ["{{printf 3, 4}}", `template: t:1: unexpected "," in operand`],
       ["{{printf (printf .).}}", "template: t:1: unexpected <.> in operand"],
-      ["{{printf 3`x`}}", "template: t:1: unexpected \"`x`\" in operand"],
+      ["{{printf 3`x`}}", 'template: t:1: unexpected "`x`" in operand'],
       ["{{printf `x`.}}", "template: t:1: unexpected <.> in operand"],
       ["{{range .}}{{end}} {{break}}", "template: t:1: {{break}} outside {{range}}"],
       ["{{range .}}{{end}} {{continue}}", "template: t:1: {{continue}} outside {{range}}"],
@@ -1154,7 +1239,11 @@ describe("text/template parse", () => {
       ["{{with}}{{end}}", "template: t:1: missing value for with"],
     ];
     for (const [text, want] of cases) {
-      assert.equal(errorOf(() => Template.parse("t", text)), want, JSON.stringify(text));
+      assert.equal(
+        errorOf(() => Template.parse("t", text)),
+        want,
+        JSON.stringify(text),
+      );
     }
   });
 
@@ -1172,7 +1261,10 @@ describe("text/template parse", () => {
   it("lets a break or continue function take the keyword's place", () => {
     const text = "{{range .}}{{break 20}}{{end}}";
     assert.equal(run(text, [1, 2], { funcs: { break: (x: unknown) => x } }), "2020");
-    assert.equal(errorOf(() => Template.parse("t", text)), `template: t:1: unexpected "20" in {{break}}`);
+    assert.equal(
+      errorOf(() => Template.parse("t", text)),
+      `template: t:1: unexpected "20" in {{break}}`,
+    );
   });
 
   it("validates function names", () => {
@@ -1182,7 +1274,10 @@ describe("text/template parse", () => {
     assert.throws(() => Template.parse("t", "", { funcs: { "2": () => 1 } }), {
       message: `function name "2" is not a valid identifier`,
     });
-    assert.equal(run("{{_}} {{Ӵ}} {{a1}}", null, { funcs: { _: () => 1, Ӵ: () => 2, a1: () => 3 } }), "1 2 3");
+    assert.equal(
+      run("{{_}} {{Ӵ}} {{a1}}", null, { funcs: { _: () => 1, Ӵ: () => 2, a1: () => 3 } }),
+      "1 2 3",
+    );
   });
 });
 
@@ -1213,7 +1308,11 @@ describe("associated templates", () => {
     type N = { Val: number; Left: N | null; Right: N | null };
     const tree = (Val: number, Left: N | null = null, Right: N | null = null): N =>
       goStruct("*template.Tree", { Val, Left, Right });
-    const data = tree(1, tree(2, tree(3, tree(4)), tree(5, tree(6))), tree(7, tree(8, tree(9)), tree(10, tree(11))));
+    const data = tree(
+      1,
+      tree(2, tree(3, tree(4)), tree(5, tree(6))),
+      tree(7, tree(8, tree(9)), tree(10, tree(11))),
+    );
     const text = `
 	(- define "tree" -)
 	[
@@ -1234,7 +1333,13 @@ describe("associated templates", () => {
   });
 
   it("accepts other delimiters (TestDelims)", () => {
-    const pairs: [string, string][] = [["", ""], ["{{", "}}"], ["<<", ">>"], ["|", "|"], ["(日)", "(本)"]];
+    const pairs: [string, string][] = [
+      ["", ""],
+      ["{{", "}}"],
+      ["<<", ">>"],
+      ["|", "|"],
+      ["(日)", "(本)"],
+    ];
     for (const [left, right] of pairs) {
       const l = left || "{{";
       const r = right || "}}";
@@ -1256,27 +1361,61 @@ describe("printf", () => {
     ["%o %#o %O %b %#b", [8, 8, 8, 5, 5], "10 010 0o10 101 0b101"],
     ["%.3d|%8.3d|%-8.3d|%08.3d", [7, 7, 7, 7], "007|     007|007     |     007"],
     ["%.0d|%5.0d", [0, 0], "|     "],
-    ["%c %c %q %+q %U %#U", [65, 0x1f600, 65, 0x1f600, 0x1f600, 0x1f600], "A 😀 'A' '\\U0001f600' U+1F600 U+1F600 '😀'"],
+    [
+      "%c %c %q %+q %U %#U",
+      [65, 0x1f600, 65, 0x1f600, 0x1f600, 0x1f600],
+      "A 😀 'A' '\\U0001f600' U+1F600 U+1F600 '😀'",
+    ],
     ["%s|%5s|%-5s|%.1s|%05s", ["hi", "hi", "hi", "hello", "ab"], "hi|   hi|hi   |h|000ab"],
     ["%q %+q %#q %#q", ['a"b\n', "é", "a", "a`b"], '"a\\"b\\n" "\\u00e9" `a` "a`b"'],
     ["%x % x %X %#x % #x", ["hi", "hi", "hi", "hi", "hi"], "6869 68 69 6869 0x6869 0x68 0x69"],
     ["%f %.2f %5.2f %8.3f", [3.14159, 3.14159, 3.14159, -3.14159], "3.141590 3.14  3.14   -3.142"],
-    ["%e %E %.2e %.2e", [1234.5678, 1234.5678, goFloat(0), 0], "1.234568e+03 1.234568E+03 0.00e+00 %!e(int=00)"],
-    ["%g %g %.3g %G %g", [1234.5678, 0.000012345, 1234.5678, 1e-7, 1e21], "1234.5678 1.2345e-05 1.23e+03 1E-07 1e+21"],
-    ["%v %v %v %v %v %v", [goFloat(1e6), 123456.5, goFloat(1e20), 0.1, 1 / 3, 1e6], "1e+06 123456.5 1e+20 0.1 0.3333333333333333 1000000"],
+    [
+      "%e %E %.2e %.2e",
+      [1234.5678, 1234.5678, goFloat(0), 0],
+      "1.234568e+03 1.234568E+03 0.00e+00 %!e(int=00)",
+    ],
+    [
+      "%g %g %.3g %G %g",
+      [1234.5678, 0.000012345, 1234.5678, 1e-7, 1e21],
+      "1234.5678 1.2345e-05 1.23e+03 1E-07 1e+21",
+    ],
+    [
+      "%v %v %v %v %v %v",
+      [goFloat(1e6), 123456.5, goFloat(1e20), 0.1, 1 / 3, 1e6],
+      "1e+06 123456.5 1e+20 0.1 0.3333333333333333 1000000",
+    ],
     ["%.0f %.0f %.0f %.1f %.2f", [0.5, 1.5, 2.5, 0.25, 2.675], "0 2 2 0.2 2.67"],
     ["%+.1f %06.2f %-8.2f| % .2f", [1.5, -1.5, 1.5, 1.5], "+1.5 -01.50 1.50    |  1.50"],
     ["%#g %#.3g %#.0f %#e", [1.5, 1.5, 3.5, 1.5], "1.50000 1.50 4. 1.500000e+00"],
     ["%6.2v|%.3v", [3.14159, "hello"], "   3.1|hel"],
     ["%f %v %5.1f", [NaN, Infinity, -Infinity], "NaN +Inf  -Inf"],
     ["%t %v %5t", [true, false, true], "true false  true"],
-    ["%T %T %T %T %T %T %T", [1, 1.5, "s", true, [1], { a: 1 }, null], "int float64 string bool []interface {} map[string]interface {} <nil>"],
-    ["%v %d %q %5d %x", [[1, "a", null], [1, 2], ["a", "b"], [1, 2], ["ab", "c"]], '[1 a <nil>] [1 2] ["a" "b"] [    1     2] [6162 63]'],
+    [
+      "%T %T %T %T %T %T %T",
+      [1, 1.5, "s", true, [1], { a: 1 }, null],
+      "int float64 string bool []interface {} map[string]interface {} <nil>",
+    ],
+    [
+      "%v %d %q %5d %x",
+      [
+        [1, "a", null],
+        [1, 2],
+        ["a", "b"],
+        [1, 2],
+        ["ab", "c"],
+      ],
+      '[1 a <nil>] [1 2] ["a" "b"] [    1     2] [6162 63]',
+    ],
     ["%v %s %+v", [{ b: [1, 2], a: 1 }, { a: 1 }, { a: "x" }], "map[a:1 b:[1 2]] map[a:%!s(int=1)] map[a:x]"],
-    ["%#v %#v %#v %#v %#v", [{ a: 1 }, [1, "a", null], "s", 42, 1.5], 'map[string]interface {}{"a":1} []interface {}{1, "a", interface {}(nil)} "s" 42 1.5'],
+    [
+      "%#v %#v %#v %#v %#v",
+      [{ a: 1 }, [1, "a", null], "s", 42, 1.5],
+      'map[string]interface {}{"a":1} []interface {}{1, "a", interface {}(nil)} "s" 42 1.5',
+    ],
     ["%d %d", [1], "1 %!d(MISSING)"],
     ["%d", [1, 2], "1%!(EXTRA int=2)"],
-    ["hi", [1, "a", null], 'hi%!(EXTRA int=1, string=a, <nil>)'],
+    ["hi", [1, "a", null], "hi%!(EXTRA int=1, string=a, <nil>)"],
     ["%z %d %s %t", [1, "x", 2, "y"], "%!z(int=1) %!d(string=x) %!s(int=2) %!t(string=y)"],
     ["%s %d", [null, null], "%!s(<nil>) %!d(<nil>)"],
     ["%!", [], "%!!(NOVERB)".replace("(NOVERB)", "(MISSING)")],
@@ -1287,20 +1426,38 @@ describe("printf", () => {
     ["%*d|%-*d|%.*f", [5, 42, 5, 42, 2, 3.14159], "   42|42   |3.14"],
     ["%*d", ["x", 1], "%!(BADWIDTH)1"],
     ["%.2s", [["hello", "world"]], "[he wo]"],
-    ["%v %s", [goStruct("T", { String: () => "str!" }), goStruct("T", { Error: () => "err!", String: () => "str" })], "str! err!"],
+    [
+      "%v %s",
+      [goStruct("T", { String: () => "str!" }), goStruct("T", { Error: () => "err!", String: () => "str" })],
+      "str! err!",
+    ],
     ["%v %d", [goStruct("T", { A: 1, B: "x" }), goStruct("T", { A: 1, B: 2 })], "{1 x} {1 2}"],
-    ["%v", [goStruct("T", { String: () => { throw new Error("bad"); } })], "%!v(PANIC=String method: bad)"],
+    [
+      "%v",
+      [
+        goStruct("T", {
+          String: () => {
+            throw new Error("bad");
+          },
+        }),
+      ],
+      "%!v(PANIC=String method: bad)",
+    ],
     ["%v %d", [12345678901234567890n, -5n], "12345678901234567890 -5"],
     ["%v", [new GoComplex(1.5, -2)], "(1.5-2i)"],
     ["%.2f", [new GoComplex(1, 2)], "(1.00+2.00i)"],
   ];
 
   it("formats as fmt.Sprintf does", () => {
-    for (const [format, args, want] of cases) assert.equal(sprintf(format, args), want, `${format} ${String(args)}`);
+    for (const [format, args, want] of cases)
+      assert.equal(sprintf(format, args), want, `${format} ${String(args)}`);
   });
 
   it("formats from templates", () => {
-    assert.equal(run(`{{printf "%5.2f|%-5s|%q|%x|%t|%T" 3.14159 "ab" "hi" 255 true 1.0}}`), " 3.14|ab   |\"hi\"|ff|true|float64");
+    assert.equal(
+      run(`{{printf "%5.2f|%-5s|%q|%x|%t|%T" 3.14159 "ab" "hi" 255 true 1.0}}`),
+      ' 3.14|ab   |"hi"|ff|true|float64',
+    );
   });
 });
 
@@ -1323,8 +1480,14 @@ describe("escapers", () => {
   });
 
   it("escapes HTML and URL queries", () => {
-    assert.equal(htmlEscapeString(`<a href="x" title='y'>&\0`), "&lt;a href=&#34;x&#34; title=&#39;y&#39;&gt;&amp;\uFFFD");
+    assert.equal(
+      htmlEscapeString(`<a href="x" title='y'>&\0`),
+      "&lt;a href=&#34;x&#34; title=&#39;y&#39;&gt;&amp;\uFFFD",
+    );
     assert.equal(urlQueryEscape("a b&c=d/é~-_.!*"), "a+b%26c%3Dd%2F%C3%A9~-_.%21%2A");
-    assert.equal(run("{{html 1 2 .X}} {{js .L}} {{urlquery .M}}", { L: ["<"], M: { k: "a b" } }), "1 2&lt;no value&gt; [\\u003C] map%5Bk%3Aa+b%5D");
+    assert.equal(
+      run("{{html 1 2 .X}} {{js .L}} {{urlquery .M}}", { L: ["<"], M: { k: "a b" } }),
+      "1 2&lt;no value&gt; [\\u003C] map%5Bk%3Aa+b%5D",
+    );
   });
 });
