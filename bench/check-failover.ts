@@ -20,9 +20,10 @@
 //   node --import tsx bench/check-failover.ts [--runs 20] [--variants kill,stop]
 
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import { parseArgs } from "node:util";
-import { freePort, machine, nowMs, percentile, put, request, sleep, startCensus } from "./lib.ts";
+import { cpuTicks, freePort, machine, nowMs, percentile, put, request, sleep, startCensus } from "./lib.ts";
 
 const { values } = parseArgs({
   options: {
@@ -38,6 +39,18 @@ const INTERVAL_MS = 1000;
 const TIMEOUT_MS = 1000;
 const TARGET_MS = INTERVAL_MS + TIMEOUT_MS + 100;
 const GIVE_UP_MS = 10_000;
+const HZ = 100; // USER_HZ: clock ticks per second on Linux
+
+/** Busy clock ticks of the whole machine (all cores), from /proc/stat. */
+function machineBusyTicks(): number {
+  const [user, nice, system, , , irq, softirq] = readFileSync("/proc/stat", "utf8")
+    .split("\n")[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return user + nice + system + irq + softirq;
+}
 
 // The app: answers every request 200 "ok" on APP_PORT, and says when census's check arrives.
 const APP_SOURCE = `
@@ -296,6 +309,8 @@ async function main() {
     });
 
     const results: Partial<Record<Variant, Run[]>> = {};
+    const ours = () => cpuTicks(census.pid) + cpuTicks(process.pid) + cpuTicks(checker.pid!);
+    const [machine0, ours0, start] = [machineBusyTicks(), ours(), nowMs()];
     for (const variant of VARIANTS) {
       const runs: Run[] = [];
       for (let i = 1; i <= RUNS; i++) {
@@ -331,8 +346,15 @@ async function main() {
       results[variant] = runs;
     }
 
+    const other = (machineBusyTicks() - machine0 - (ours() - ours0)) / HZ / ((nowMs() - start) / 1000);
     const { errors, answers } = watcher.stats();
-    console.log(`watcher: ${answers} blocking-query answers, ${errors} errors`);
+    console.log(
+      `watcher: ${answers} blocking-query answers, ${errors} errors; meanwhile every other process on the machine ` +
+        `used ${(other * 100).toFixed(1)}% of a core` +
+        (other > 0.15
+          ? " (WARNING: the machine was busy with other work: census's own part may be skewed)"
+          : ""),
+    );
     for (const variant of VARIANTS) {
       const runs = results[variant]!;
       const c = summary(runs.map((r) => r.census));

@@ -63,6 +63,14 @@ export interface Agent {
 }
 
 export const NODE_MAINT_ID = "_node_maintenance";
+const NO_REASON = "but no reason was provided. This is a default message.";
+
+const unknownService = (id: string) =>
+  new NotFoundError(
+    `Unknown service ID "${id}". Ensure that the service ID is passed, not the service name.`,
+  );
+const unknownCheck = (id: string) =>
+  new NotFoundError(`Unknown check ID "${id}". Ensure that the check ID is passed, not the check name.`);
 export const serviceMaintId = (id: string) => `_service_maintenance:${id}`;
 
 const enc = new TextEncoder();
@@ -113,20 +121,47 @@ export async function startAgent(catalog: Catalog, options: AgentOptions): Promi
     await catalog.commit([...local, ...catalogOps]);
   }
 
+  /** A check this agent owns that no definition describes (serfHealth, maintenance). */
+  const agentCheck = (
+    c: Pick<Check, "CheckID" | "Name" | "Status" | "Notes" | "Output" | "Type">,
+    service?: Service,
+  ): Check => ({
+    Node: name,
+    ServiceID: service?.ID ?? "",
+    ServiceName: service?.Service ?? "",
+    ServiceTags: service?.Tags ?? [],
+    Definition: {},
+    ...c,
+  });
+
+  /** Registers a local check: kept under agent/, written to the catalog, and run. */
+  async function addCheck(c: Check) {
+    await commit(
+      [{ type: "put", key: chkKey(c.CheckID), value: json(c) }],
+      registrationOps(view, { node, skipNodeUpdate: true, checks: [c] }),
+    );
+    own(c);
+  }
+
+  /** Turns a maintenance check on (idempotent) or off. */
+  async function maintenance(enable: boolean, check: () => Check) {
+    const c = check();
+    if (enable) {
+      if (!checks.has(c.CheckID)) await addCheck(c);
+    } else if (checks.has(c.CheckID)) {
+      await agent.deregisterCheck(c.CheckID);
+    }
+  }
+
   function systemRecords(): { service?: Service; checks: Check[] } {
-    const serf: Check = {
-      Node: name,
+    const serf = agentCheck({
       CheckID: "serfHealth",
       Name: "Serf Health Status",
       Status: "passing",
       Notes: "",
       Output: "Agent alive and reachable",
-      ServiceID: "",
-      ServiceName: "",
-      ServiceTags: [],
       Type: "",
-      Definition: {},
-    };
+    });
     if (!options.server) return { checks: [serf] };
     const consul: Service = {
       Kind: "",
@@ -250,11 +285,7 @@ export async function startAgent(catalog: Catalog, options: AgentOptions): Promi
     },
 
     async deregisterService(id) {
-      if (!services.has(id)) {
-        throw new NotFoundError(
-          `Unknown service ID "${id}". Ensure that the service ID is passed, not the service name.`,
-        );
-      }
+      if (!services.has(id)) throw unknownService(id);
       const local: Op[] = [{ type: "delete", key: svcKey(id) }];
       for (const c of checks.values())
         if (c.ServiceID === id) local.push({ type: "delete", key: chkKey(c.CheckID) });
@@ -274,20 +305,11 @@ export async function startAgent(catalog: Catalog, options: AgentOptions): Promi
         if (!service) throw new NotFoundError(`ServiceID "${spec.ServiceID}" does not exist`);
       }
       checkScriptsAllowed(spec, !!opts.fromConfig);
-      const check = keepStatus(toCheck(spec, name, id, service), !!spec.Status);
-      await commit(
-        [{ type: "put", key: chkKey(id), value: json(check) }],
-        registrationOps(view, { node, skipNodeUpdate: true, checks: [check] }),
-      );
-      own(check);
+      await addCheck(keepStatus(toCheck(spec, name, id, service), !!spec.Status));
     },
 
     async deregisterCheck(id) {
-      if (!checks.has(id)) {
-        throw new NotFoundError(
-          `Unknown check ID "${id}". Ensure that the check ID is passed, not the check name.`,
-        );
-      }
+      if (!checks.has(id)) throw unknownCheck(id);
       await commit(
         [{ type: "delete", key: chkKey(id) }],
         deregistrationOps(view, { node: name, checkId: id }),
@@ -297,41 +319,23 @@ export async function startAgent(catalog: Catalog, options: AgentOptions): Promi
 
     async updateTTL(id, status, output) {
       const c = checks.get(id);
-      if (!c)
-        throw new NotFoundError(
-          `Unknown check ID "${id}". Ensure that the check ID is passed, not the check name.`,
-        );
+      if (!c) throw unknownCheck(id);
       if (c.Type !== "ttl") throw new ServerError(`CheckID "${id}" does not have associated TTL`);
       await catalog.commit(checkStatusOps(view, name, id, status, output));
       scheduler.ttlTouched(id, output);
     },
 
-    async setNodeMaintenance(enable, reason) {
-      if (enable) {
-        if (checks.has(NODE_MAINT_ID)) return;
-        const c: Check = {
-          Node: name,
+    setNodeMaintenance(enable, reason) {
+      return maintenance(enable, () =>
+        agentCheck({
           CheckID: NODE_MAINT_ID,
           Name: "Node Maintenance Mode",
           Status: "critical",
-          Notes:
-            reason ||
-            "Maintenance mode is enabled for this node, but no reason was provided. This is a default message.",
+          Notes: reason || `Maintenance mode is enabled for this node, ${NO_REASON}`,
           Output: "",
-          ServiceID: "",
-          ServiceName: "",
-          ServiceTags: [],
           Type: "maintenance",
-          Definition: {},
-        };
-        await commit(
-          [{ type: "put", key: chkKey(c.CheckID), value: json(c) }],
-          registrationOps(view, { node, skipNodeUpdate: true, checks: [c] }),
-        );
-        own(c);
-      } else if (checks.has(NODE_MAINT_ID)) {
-        await agent.deregisterCheck(NODE_MAINT_ID);
-      }
+        }),
+      );
     },
 
     stop() {
@@ -339,39 +343,22 @@ export async function startAgent(catalog: Catalog, options: AgentOptions): Promi
       scheduler.stop();
     },
 
-    async setServiceMaintenance(id, enable, reason) {
+    setServiceMaintenance(id, enable, reason) {
       const service = services.get(id);
-      if (!service) {
-        throw new NotFoundError(
-          `Unknown service ID "${id}". Ensure that the service ID is passed, not the service name.`,
-        );
-      }
-      const checkId = serviceMaintId(id);
-      if (enable) {
-        if (checks.has(checkId)) return;
-        const c: Check = {
-          Node: name,
-          CheckID: checkId,
-          Name: "Service Maintenance Mode",
-          Status: "critical",
-          Notes:
-            reason ||
-            "Maintenance mode is enabled for this service, but no reason was provided. This is a default message.",
-          Output: "",
-          ServiceID: id,
-          ServiceName: service.Service,
-          ServiceTags: service.Tags,
-          Type: "maintenance",
-          Definition: {},
-        };
-        await commit(
-          [{ type: "put", key: chkKey(c.CheckID), value: json(c) }],
-          registrationOps(view, { node, skipNodeUpdate: true, checks: [c] }),
-        );
-        own(c);
-      } else if (checks.has(checkId)) {
-        await agent.deregisterCheck(checkId);
-      }
+      if (!service) throw unknownService(id);
+      return maintenance(enable, () =>
+        agentCheck(
+          {
+            CheckID: serviceMaintId(id),
+            Name: "Service Maintenance Mode",
+            Status: "critical",
+            Notes: reason || `Maintenance mode is enabled for this service, ${NO_REASON}`,
+            Output: "",
+            Type: "maintenance",
+          },
+          service,
+        ),
+      );
     },
   };
 
