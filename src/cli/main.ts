@@ -3,8 +3,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { VERSION } from "../agent/agent.ts";
-import { agentCommand } from "./agent-command.ts";
-import { templateCommand } from "./template-command.ts";
 import { ConfigError, parseConfigText } from "./config.ts";
 import { FlagError, parseFlags, usage, type FlagSpec } from "./flags.ts";
 
@@ -63,10 +61,14 @@ const pad = (rows: string[][]) => {
 type Command = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, { help: string; run: Command }> = {
-  agent: { help: "Runs a census agent", run: agentCommand },
+  // Loaded when used: a client command need not load the agent's server, store and checks.
+  agent: {
+    help: "Runs a census agent",
+    run: async (argv) => (await import("./agent-command.ts")).agentCommand(argv),
+  },
   template: {
     help: "Renders files from the catalog and keeps them current (consul-template)",
-    run: templateCommand,
+    run: async (argv) => (await import("./template-command.ts")).templateCommand(argv),
   },
   version: {
     help: "Prints the census version",

@@ -67,6 +67,8 @@ export class Watcher {
   private async loop(key: WatchKey, state: Watched, signal: AbortSignal) {
     let index = 0;
     let backoff = this.opts.retryMinMs;
+    let raw = "";
+    let status = 0;
     while (!signal.aborted) {
       try {
         const sep = key.includes("?") ? "&" : "?";
@@ -86,9 +88,11 @@ export class Watcher {
         index = next > 0 && next >= index ? next : 0;
         backoff = this.opts.retryMinMs;
         if (changed) {
-          const data = res.status === 404 ? undefined : text ? JSON.parse(text) : undefined;
-          const same = state.ready && JSON.stringify(data) === JSON.stringify(state.data);
-          state.data = data;
+          // The same bytes as last time (a wait that timed out, an unrelated index bump): no change.
+          const same = state.ready && text === raw && res.status === status;
+          raw = text;
+          status = res.status;
+          if (!same) state.data = res.status === 404 ? undefined : text ? JSON.parse(text) : undefined;
           state.ready = true;
           const recovered = state.error !== undefined;
           state.error = undefined;
