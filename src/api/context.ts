@@ -12,6 +12,8 @@ export interface ApiContext extends ReadContext {
   serfLanPort: number;
   /** The running configuration, printed (in part) by /v1/agent/self. */
   config: Record<string, unknown>;
+  /** Whether the web UI is served at /ui/ (and / redirects there). */
+  ui: boolean;
 }
 
 /** Query values may be repeated (?tag=a&tag=b); this gives them as a list. */

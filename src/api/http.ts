@@ -10,7 +10,7 @@ import { FilterError } from "./filter.ts";
 /** The body limit for everything but KV values (Consul's agent has none; census is safer). */
 export const MAX_BODY_BYTES = 1 << 20;
 
-export type Method = "GET" | "PUT" | "POST" | "DELETE";
+export type Method = "GET" | "HEAD" | "PUT" | "POST" | "DELETE";
 
 /** What a request needs, in Consul's ACL terms: `service:<name> write`, `node:<name> read`, … */
 export interface Access {
@@ -51,6 +51,8 @@ export function createServer(routes: Route[], authorize: Authorizer = allowAll):
     bodyLimit: MAX_BODY_BYTES,
     routerOptions: { maxParamLength: 4096 },
     return503OnClosing: true,
+    // Blocking queries (a UI tab holds some) would otherwise keep close() waiting for their wait.
+    forceCloseConnections: true,
   });
 
   // Consul reads the body whatever its Content-Type (curl --data sends form encoding).

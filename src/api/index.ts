@@ -7,6 +7,7 @@ import type { ApiContext } from "./context.ts";
 import { healthRoutes } from "./health.ts";
 import { createServer } from "./http.ts";
 import { statusRoutes } from "./status.ts";
+import { uiRoutes } from "./ui.ts";
 
 export type { ApiContext } from "./context.ts";
 export { ResponseCache } from "./read.ts";
@@ -17,5 +18,6 @@ export function createApi(ctx: ApiContext): FastifyInstance {
     ...agentRoutes(ctx),
     ...catalogRoutes(ctx),
     ...healthRoutes(ctx),
+    ...uiRoutes(ctx),
   ]);
 }

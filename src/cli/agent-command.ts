@@ -81,6 +81,7 @@ export async function agentCommand(argv: string[]): Promise<number> {
         serverAddr: `${address}:${config.ports.server}`,
         serfLanPort: config.ports.serfLan,
         config: { ...config },
+        ui: config.ui,
       });
       await app.listen({ host, port: config.ports.http });
       servers.push(app);
