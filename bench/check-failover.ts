@@ -318,7 +318,12 @@ async function main() {
           watcher.present.until(true, GIVE_UP_MS, true),
           baseUp.until(true, GIVE_UP_MS, true),
         ]);
-        if (Number.isNaN(a) || Number.isNaN(b)) throw new Error("the instance did not become passing");
+        if (Number.isNaN(a) || Number.isNaN(b)) {
+          const agent = census.proc.exitCode ?? census.proc.signalCode;
+          throw new Error(
+            `the instance did not become passing${agent === null ? "" : ` (the census agent exited: ${agent})`}`,
+          );
+        }
         await sleep(200 + Math.random() * INTERVAL_MS);
         const gone = watcher.present.until(false, GIVE_UP_MS);
         const down = baseUp.until(false, GIVE_UP_MS);

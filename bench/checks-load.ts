@@ -70,13 +70,12 @@ const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 const CAP = 1 << 21;
 const ids = new Int32Array(CAP);
 const ats = new Float64Array(CAP);
-let n = 0, from = Infinity, other = 0, total = 0;
+let n = 0, from = Infinity, stray = 0;
 const body = Buffer.from("ok");
 const server = http.createServer({ keepAliveTimeout: 75_000 }, (req, res) => {
   const at = nowMs();
-  total++;
   const m = /^\\/c\\/(\\d+)$/.exec(req.url);
-  if (!m) other++;
+  if (!m) stray++;
   else if (at >= from && n < CAP) { ids[n] = Number(m[1]); ats[n] = at; n++; }
   req.resume();
   res.writeHead(200, { "Content-Type": "text/plain", "Content-Length": "2" });
@@ -85,12 +84,12 @@ const server = http.createServer({ keepAliveTimeout: 75_000 }, (req, res) => {
 server.listen({ host: "127.0.0.1", port: 0, backlog: 4096 }, () =>
   process.send({ type: "listening", port: server.address().port }));
 process.on("message", (m) => {
-  if (m.type === "record") { n = 0; other = 0; from = m.from; process.send({ type: "recording" }); }
+  if (m.type === "record") { n = 0; stray = 0; from = m.from; process.send({ type: "recording" }); }
   if (m.type === "report") {
     const keep = [];
     for (let k = 0; k < n; k++) if (ats[k] < m.until) keep.push(k);
     from = Infinity;
-    process.send({ type: "report", ids: keep.map((k) => ids[k]), ats: keep.map((k) => ats[k]), other, total });
+    process.send({ type: "report", ids: keep.map((k) => ids[k]), ats: keep.map((k) => ats[k]), stray });
   }
 });
 process.on("disconnect", () => process.exit(0));
@@ -215,7 +214,8 @@ interface Window {
   gapLate: number[];
   /** each run's lateness against its check's earliest phase in the window, ms (sorted). */
   phaseLate: number[];
-  other: number;
+  /** Requests to paths other than /c/<i>: there should be none. */
+  stray: number;
 }
 
 /** Records the target's arrivals and the client's CPU for one window. */
@@ -234,7 +234,7 @@ async function measure(target: Inline, pid: number): Promise<Window> {
   const rss = rssMiB(pid);
   const hwm = hwmMiB(pid);
   target.send({ type: "report", until });
-  const rep = await target.next<{ ids: number[]; ats: number[]; other: number }>("report");
+  const rep = await target.next<{ ids: number[]; ats: number[]; stray: number }>("report");
   const seconds = (until - from) / 1000;
 
   const per: number[][] = Array.from({ length: CHECKS }, () => []);
@@ -275,7 +275,7 @@ async function measure(target: Inline, pid: number): Promise<Window> {
     missed,
     gapLate,
     phaseLate,
-    other: rep.other,
+    stray: rep.stray,
   };
 }
 
@@ -359,7 +359,7 @@ async function main() {
   const after = await checkStatuses(census);
   console.log(describe("census", c));
   console.log(`  check statuses before the window ${JSON.stringify(before)}, after ${JSON.stringify(after)}`);
-  if (c.other) console.log(`  ${c.other} requests to other paths`);
+  if (c.stray) console.log(`  ${c.stray} requests to other paths`);
   const code = await census.stop();
   if (code !== 0) console.log(`  census exited with ${code}:\n${census.output()}`);
 
