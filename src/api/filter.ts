@@ -27,6 +27,8 @@
 // Without a spec, selectors aren't checked, and operators go by each value's runtime JSON type
 // (objects behave as maps).
 
+import { quote, underscoreOK, unquote } from "../lib/strconv.ts";
+
 /** A filter expression that Consul rejects. `message` is the text of Consul's 400 response. */
 export class FilterError extends Error {
   override name = "FilterError";
@@ -161,7 +163,7 @@ class Parser {
 
   private lit(s: string): boolean {
     let want = this.quoted.get(s);
-    if (want === undefined) this.quoted.set(s, (want = goQuote(s)));
+    if (want === undefined) this.quoted.set(s, (want = quote(s)));
     const start = this.pos;
     if (this.src.startsWith(s, start)) {
       this.pos += s.length;
@@ -642,103 +644,15 @@ function listJoin(list: readonly string[]): string {
 // ---------------------------------------------------------------------------------------------
 // Go string helpers (quoting for messages, strconv parsing for literals)
 
-const GO_PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
-
-/** strconv.Quote (what fmt's %q prints for strings). */
-function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (ch === '"' || ch === "\\") out += "\\" + ch;
-    else if (cp === 0x20 || (cp > 0x20 && cp !== 0x7f && GO_PRINTABLE.test(ch))) out += ch;
-    else if (cp === 7) out += "\\a";
-    else if (cp === 8) out += "\\b";
-    else if (cp === 12) out += "\\f";
-    else if (cp === 10) out += "\\n";
-    else if (cp === 13) out += "\\r";
-    else if (cp === 9) out += "\\t";
-    else if (cp === 11) out += "\\v";
-    else if (cp < 0x20 || cp === 0x7f) out += "\\x" + cp.toString(16).padStart(2, "0");
-    else if (cp >= 0xd800 && cp <= 0xdfff) out += "\\ufffd";
-    else if (cp < 0x10000) out += "\\u" + cp.toString(16).padStart(4, "0");
-    else out += "\\U" + cp.toString(16).padStart(8, "0");
-  }
-  return out + '"';
-}
-
-const isHex = (c: string) => /^[0-9a-fA-F]$/.test(c);
 const utf8 = new TextEncoder();
-const utf8Decode = new TextDecoder();
 
 /** strconv.Unquote for a `...` or "..." literal; undefined where Go reports invalid syntax. */
 function goUnquote(text: string): string | undefined {
-  const inner = text.slice(1, -1);
-  if (text[0] === "`") return inner.replaceAll("\r", "");
-  if (!inner.includes("\\")) return inner.includes("\n") ? undefined : inner;
-  const bytes: number[] = [];
-  const pushRune = (cp: number) => bytes.push(...utf8.encode(String.fromCodePoint(cp)));
-  for (let i = 0; i < inner.length;) {
-    const cp = inner.codePointAt(i)!;
-    if (cp === 0x0a) return undefined;
-    if (cp !== 0x5c) {
-      pushRune(cp);
-      i += cp > 0xffff ? 2 : 1;
-      continue;
-    }
-    const c = inner[i + 1];
-    i += 2;
-    switch (c) {
-      case "a":
-        bytes.push(7);
-        break;
-      case "b":
-        bytes.push(8);
-        break;
-      case "f":
-        bytes.push(12);
-        break;
-      case "n":
-        bytes.push(10);
-        break;
-      case "r":
-        bytes.push(13);
-        break;
-      case "t":
-        bytes.push(9);
-        break;
-      case "v":
-        bytes.push(11);
-        break;
-      case "\\":
-        bytes.push(0x5c);
-        break;
-      case '"':
-        bytes.push(0x22);
-        break;
-      case "x":
-      case "u":
-      case "U": {
-        const n = c === "x" ? 2 : c === "u" ? 4 : 8;
-        const hex = inner.slice(i, i + n);
-        if (hex.length !== n || ![...hex].every(isHex)) return undefined;
-        i += n;
-        const v = parseInt(hex, 16);
-        if (c === "x") bytes.push(v);
-        else if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) return undefined;
-        else pushRune(v);
-        break;
-      }
-      default: {
-        const oct = inner.slice(i - 1, i + 2);
-        if (!/^[0-7]{3}$/.test(oct)) return undefined;
-        const v = parseInt(oct, 8);
-        if (v > 255) return undefined;
-        bytes.push(v);
-        i += 2;
-      }
-    }
+  try {
+    return unquote(text);
+  } catch {
+    return undefined;
   }
-  return utf8Decode.decode(new Uint8Array(bytes));
 }
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; err: string };
@@ -747,7 +661,7 @@ type Parsed<T> = { ok: true; value: T } | { ok: false; err: string };
 function goParseInt(s0: string): Parsed<number> {
   const fail = (why: string): Parsed<number> => ({
     ok: false,
-    err: `strconv.ParseInt: parsing ${goQuote(s0)}: ${why}`,
+    err: `strconv.ParseInt: parsing ${quote(s0)}: ${why}`,
   });
   let s = s0;
   const neg = s[0] === "-";
@@ -780,36 +694,9 @@ function goParseInt(s0: string): Parsed<number> {
     n = n * base + d;
     if (n >= 1n << 64n) return fail("value out of range");
   }
-  if (underscores && !goUnderscoreOK(s0)) return fail("invalid syntax");
+  if (underscores && !underscoreOK(s0)) return fail("invalid syntax");
   if (neg ? n > 1n << 63n : n >= 1n << 63n) return fail("value out of range");
   return { ok: true, value: Number(neg ? -n : n) };
-}
-
-function goUnderscoreOK(s: string): boolean {
-  let saw = "^";
-  let i = 0;
-  if (s[0] === "-" || s[0] === "+") s = s.slice(1);
-  let hex = false;
-  if (s.length >= 2 && s[0] === "0" && "box".includes(s[1].toLowerCase())) {
-    i = 2;
-    saw = "0";
-    hex = s[1].toLowerCase() === "x";
-  }
-  for (; i < s.length; i++) {
-    const c = s[i];
-    if (/[0-9]/.test(c) || (hex && /[a-f]/i.test(c))) {
-      saw = "0";
-      continue;
-    }
-    if (c === "_") {
-      if (saw !== "0") return false;
-      saw = "_";
-      continue;
-    }
-    if (saw === "_") return false;
-    saw = "!";
-  }
-  return saw !== "_";
 }
 
 /** strconv.ParseFloat(s, 64), decimal forms plus inf/nan. */
@@ -819,14 +706,14 @@ function goParseFloat(s: string): Parsed<number> {
   }
   const m = /^([+-]?)(inf|infinity|nan)$/i.exec(s);
   if (m) return { ok: true, value: m[2].toLowerCase() === "nan" ? NaN : m[1] === "-" ? -Infinity : Infinity };
-  return { ok: false, err: `strconv.ParseFloat: parsing ${goQuote(s)}: invalid syntax` };
+  return { ok: false, err: `strconv.ParseFloat: parsing ${quote(s)}: invalid syntax` };
 }
 
 /** strconv.ParseBool. */
 function goParseBool(s: string): Parsed<boolean> {
   if (["1", "t", "T", "TRUE", "true", "True"].includes(s)) return { ok: true, value: true };
   if (["0", "f", "F", "FALSE", "false", "False"].includes(s)) return { ok: true, value: false };
-  return { ok: false, err: `strconv.ParseBool: parsing ${goQuote(s)}: invalid syntax` };
+  return { ok: false, err: `strconv.ParseBool: parsing ${quote(s)}: invalid syntax` };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1230,19 +1117,19 @@ function checkMatch(m: MatchExpr, root: Cfg | undefined): Literal {
     for (let i = 0; i < m.sel.length; i++) {
       const next = subCfg(cfg, m.sel[i]);
       if (!next)
-        throw new FilterError(`${PREFIX}Selector ${goQuote(m.sel.slice(0, i + 1).join("."))} is not valid`);
+        throw new FilterError(`${PREFIX}Selector ${quote(m.sel.slice(0, i + 1).join("."))} is not valid`);
       cfg = next;
     }
     if (!(cfg.ops & (1 << m.op))) {
       throw new FilterError(
-        `${PREFIX}Invalid match operator ${goQuote(OP_NAMES[m.op])} for selector ${goQuote(sel)}`,
+        `${PREFIX}Invalid match operator ${quote(OP_NAMES[m.op])} for selector ${quote(sel)}`,
       );
     }
     if (m.raw !== null && cfg.coerce) {
       const r = coerce(cfg.coerce, m.raw);
       if (!r.ok) {
         throw new FilterError(
-          `${PREFIX}Failed to coerce value ${goQuote(m.raw)} for selector ${goQuote(sel)}: ${r.err}`,
+          `${PREFIX}Failed to coerce value ${quote(m.raw)} for selector ${quote(sel)}: ${r.err}`,
         );
       }
     }
@@ -1253,7 +1140,7 @@ function checkMatch(m: MatchExpr, root: Cfg | undefined): Literal {
       re = compileGoRegexp(raw);
     } catch (e) {
       throw new FilterError(
-        `${PREFIX}Failed to compile regular expression ${goQuote(raw)}: ${(e as Error).message}`,
+        `${PREFIX}Failed to compile regular expression ${quote(raw)}: ${(e as Error).message}`,
       );
     }
   }

@@ -29,7 +29,7 @@ import {
   type TemplateNode,
   type VariableNode,
 } from "./node.ts";
-import { quote } from "./strconv.ts";
+import { quote } from "../../lib/strconv.ts";
 import {
   box,
   findStructProp,

@@ -1,7 +1,7 @@
 // Go's fmt.Sprint, Sprintln and Sprintf over the value model in values.ts: the same verbs, flags,
 // padding and error notation (%!d(string=hi), %!v(MISSING), %!(EXTRA ...)).
 
-import { canBackquote, formatFloat, isPrint, quote, quoteRune } from "./strconv.ts";
+import { canBackquote, formatFloat, isPrint, quote, quoteRune } from "../../lib/strconv.ts";
 import {
   floatValue,
   GoComplex,

@@ -5,7 +5,7 @@
 
 import { GoError } from "./errors.ts";
 import { sprint, sprintf, sprintln } from "./fmt.ts";
-import { isPrint } from "./strconv.ts";
+import { isPrint } from "../../lib/strconv.ts";
 import {
   compareInts,
   compareStrings,

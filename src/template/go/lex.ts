@@ -2,7 +2,7 @@
 // comments, break/continue keywords. Positions are indices into the JavaScript string; lines are
 // counted the way Go counts them so parse errors carry Go's line numbers.
 
-import { isPrint, quote } from "./strconv.ts";
+import { isPrint, quote } from "../../lib/strconv.ts";
 
 export enum T {
   Error,

@@ -1,7 +1,7 @@
 // Parse-tree nodes (text/template/parse/node.go) and their String forms, which appear verbatim in
 // execution errors ("executing "t" at <.Foo>").
 
-import { quote } from "./strconv.ts";
+import { quote } from "../../lib/strconv.ts";
 
 /** The text a tree was parsed from, for error positions; shared by all nodes of one parse. */
 export interface Source {

@@ -15,7 +15,7 @@ import {
   type Source,
   type VariableNode,
 } from "./node.ts";
-import { parseFloat64, parseInteger, quote, unquote, unquoteChar } from "./strconv.ts";
+import { parseFloat64, parseInteger, quote, unquote, unquoteChar } from "../../lib/strconv.ts";
 
 /** Go allows 10000 nested parentheses (1000 on wasm); JavaScript's stack sides with wasm. */
 const maxStackDepth = 1000;

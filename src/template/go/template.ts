@@ -9,7 +9,7 @@ import { execute, type FuncMap, type MissingKey, type Namespace } from "./exec.t
 import { builtins } from "./funcs.ts";
 import { isEmptyTree } from "./node.ts";
 import { parseTrees, type Tree } from "./parse.ts";
-import { quote } from "./strconv.ts";
+import { quote } from "../../lib/strconv.ts";
 
 export { TemplateError } from "./errors.ts";
 export type { FuncMap, MissingKey } from "./exec.ts";

@@ -1,4 +1,5 @@
-// The parts of Go's strconv the template engine needs: quoting, float formatting, number parsing.
+// The parts of Go's strconv census needs (the template engine, ?filter literals): quoting,
+// unquoting, float formatting, number parsing.
 
 const printable = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
 
@@ -150,7 +151,7 @@ export function unquote(s: string): string {
 // ---- Numbers ----
 
 /** strconv's underscoreOK: underscores only between digits or after a base prefix. */
-function underscoreOK(s: string): boolean {
+export function underscoreOK(s: string): boolean {
   let saw = "^";
   let i = 0;
   if (s.length >= 1 && (s[0] === "-" || s[0] === "+")) s = s.slice(1);
