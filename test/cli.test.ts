@@ -199,9 +199,11 @@ describe("listeners", () => {
       const lines = out.trim().split("\n");
       for (const l of lines) assert.doesNotThrow(() => JSON.parse(l), l);
       assert.ok(!lines.some((l) => l.includes("HTTP API listening")));
+      assert.equal(proc.exitCode, null, `the agent exited by itself:\n${out}`);
     } finally {
+      const exited = proc.exitCode !== null ? Promise.resolve() : new Promise((r) => proc.on("exit", r));
       proc.kill("SIGTERM");
-      await new Promise((r) => proc.on("exit", r));
+      await exited;
       tmp.cleanup();
     }
   });

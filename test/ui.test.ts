@@ -332,7 +332,9 @@ describe("web UI at /ui/", () => {
     assert.ok(found, "Tab never reached the web row");
     await page.keyboard.press("Enter");
     await page.waitForURL(/\/services\/web\/instances$/);
-    assert.equal(await page.evaluate(() => document.activeElement?.tagName), "H1");
+    // The view renders (and takes focus) just after the URL changes.
+    await page.waitForFunction(() => document.activeElement?.tagName === "H1", undefined, { timeout: 3000 });
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "web");
   });
 
   it("renders and links names with slashes, spaces and unicode, and markup as text", async () => {

@@ -94,6 +94,9 @@ export async function agentCommand(argv: string[]): Promise<number> {
     "census agent running",
   );
 
+  // Run until signalled, even with every listener off (-http-port -1): the check timers are
+  // unref'd and nothing else would hold the event loop open.
+  const alive = setInterval(() => {}, 1 << 30);
   await new Promise<void>((resolve) => {
     const stop = (sig: string) => {
       log.info({ signal: sig }, "shutting down");
@@ -102,6 +105,7 @@ export async function agentCommand(argv: string[]): Promise<number> {
     process.once("SIGINT", () => stop("SIGINT"));
     process.once("SIGTERM", () => stop("SIGTERM"));
   });
+  clearInterval(alive);
   agent.stop();
   await Promise.all(servers.map((s) => s.close()));
   await catalog.close();
