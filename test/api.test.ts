@@ -150,6 +150,76 @@ describe("census agent -dev: the quick tour", () => {
     assert.deepEqual((await http(`${agent.url}/v1/health/service/workshop`)).json, []);
   });
 
+  it("summarizes every service for the UI at /v1/internal/ui/services, blocking until a change", async () => {
+    const first = await http(`${agent.url}/v1/internal/ui/services`);
+    assert.equal(first.status, 200, first.text);
+    const names = first.json.map((s: any) => s.Name);
+    assert.deepEqual(names, [...names].sort(), "sorted by name");
+    // consul has no service checks: its one instance counts its node's serfHealth.
+    assert.deepEqual(
+      first.json.find((s: any) => s.Name === "consul"),
+      {
+        Name: "consul",
+        Datacenter: "dc1",
+        Tags: [],
+        Nodes: ["test-node"],
+        InstanceCount: 1,
+        ChecksPassing: 1,
+        ChecksWarning: 0,
+        ChecksCritical: 0,
+        Kind: "",
+        ExternalSources: null,
+        GatewayConfig: {},
+        TransparentProxy: false,
+        ConnectedWithProxy: false,
+        ConnectedWithGateway: false,
+      },
+    );
+    const index = Number(first.headers.get("x-consul-index"));
+    assert.ok(index > 0);
+
+    const started = Date.now();
+    const waiting = http(`${agent.url}/v1/internal/ui/services?index=${index}&wait=20s`);
+    await new Promise((r) => setTimeout(r, 300));
+    for (const n of [1, 2]) {
+      const reg = await http(`${agent.url}/v1/agent/service/register`, {
+        method: "PUT",
+        body: {
+          Name: "summed",
+          ID: `summed-${n}`,
+          Tags: [`t${n}`],
+          Check: { TTL: "30s", CheckID: `summed-${n}-ttl` },
+        },
+      });
+      assert.equal(reg.status, 200, reg.text);
+    }
+    const woken = await waiting;
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed >= 300 && elapsed < 10_000, `returned after ${elapsed} ms`);
+    assert.ok(Number(woken.headers.get("x-consul-index")) > index);
+
+    assert.equal(
+      (await http(`${agent.url}/v1/agent/check/pass/summed-1-ttl`, { method: "PUT" })).status,
+      200,
+    );
+    const after = await http(
+      `${agent.url}/v1/internal/ui/services?filter=${encodeURIComponent('Name == "summed"')}`,
+    );
+    assert.equal(after.status, 200, after.text);
+    assert.equal(after.json.length, 1);
+    const summed = after.json[0];
+    assert.deepEqual(summed.Tags, ["t1", "t2"]);
+    assert.deepEqual(summed.Nodes, ["test-node"]);
+    assert.equal(summed.InstanceCount, 2);
+    // Each instance's own check plus its node's serfHealth.
+    assert.equal(summed.ChecksPassing, 3);
+    assert.equal(summed.ChecksWarning, 0);
+    assert.equal(summed.ChecksCritical, 1, "a new TTL check starts critical");
+    for (const n of [1, 2]) {
+      await http(`${agent.url}/v1/agent/service/deregister/summed-${n}`, { method: "PUT" });
+    }
+  });
+
   it("pretty-prints with ?pretty", async () => {
     const res = await http(`${agent.url}/v1/catalog/datacenters?pretty`);
     assert.equal(res.text, '[\n    "dc1"\n]\n');

@@ -177,6 +177,12 @@ describe("web UI at /ui/", () => {
     // Each instance's own check and its node's serfHealth, as Consul's UI counts them.
     assert.match(await row.innerText(), /6 passing/);
     assert.doesNotMatch(await row.innerText(), /warning|critical/);
+    // A service without service checks is counted too: consul's instance and its node's serfHealth.
+    const consul = serviceRow("consul");
+    await consul.locator(".instances", { hasText: "1 instance" }).waitFor({ timeout: 5000 });
+    assert.equal(await consul.getAttribute("data-status"), "passing");
+    assert.match(await consul.innerText(), /1 passing/);
+    assert.doesNotMatch(await page.locator("main").innerText(), /not counted/);
     await shot("01-services");
 
     await row.locator("a", { hasText: "web" }).click();

@@ -6,6 +6,7 @@ import { catalogRoutes } from "./catalog.ts";
 import type { ApiContext } from "./context.ts";
 import { healthRoutes } from "./health.ts";
 import { createServer } from "./http.ts";
+import { internalRoutes } from "./internal.ts";
 import { statusRoutes } from "./status.ts";
 import { uiRoutes } from "./ui.ts";
 
@@ -18,6 +19,7 @@ export function createApi(ctx: ApiContext): FastifyInstance {
     ...agentRoutes(ctx),
     ...catalogRoutes(ctx),
     ...healthRoutes(ctx),
+    ...internalRoutes(ctx),
     ...uiRoutes(ctx),
   ]);
 }

@@ -1,59 +1,40 @@
 // Services: every service with its instance count, health summary and tags; search and a
-// health filter kept in the URL's query. Two blocking loops feed it: the service list and all
-// checks (the public API's sources for a summary).
+// health filter kept in the URL's query. One blocking loop feeds it: the agent's per-service
+// summaries (/v1/internal/ui/services, what Consul's own UI reads).
 
 import { useMemo } from "preact/hooks";
 import { apiUrl, useLive } from "./api.ts";
 import { CountChips, Loaded, MoreRows, StatusBadge, Tags, useLimit, type Shown } from "./components.tsx";
-import { countChecks, emptyCounts, noteChecks, worse, type Counts, type Status } from "./health.ts";
+import { worse, type Counts, type Status } from "./health.ts";
 import { Link, navigate, paths, withQuery } from "./router.tsx";
-import type { HealthCheck, ServiceTags } from "./types.ts";
+import type { ServiceSummary } from "./types.ts";
 
 export interface ServiceRow {
   name: string;
   tags: string[];
-  /** Instances seen through their own checks (the public API has no instance count). */
   instances: number;
+  /** Its instances' checks, each node's checks counted once per instance on it. */
   counts: Counts;
   status: Shown;
   /** Lower-cased name and tags, for the search box. */
   haystack: string;
 }
 
-/** Per service: its checked instances, and the checks of each (its own and its node's). */
-export function summarize(services: ServiceTags, checks: readonly HealthCheck[]): ServiceRow[] {
-  const nodeChecks = new Map<string, HealthCheck[]>();
-  const instances = new Map<string, Map<string, string>>(); // service → (node + id → node)
-  const own = new Map<string, HealthCheck[]>(); // service → its instances' own checks
-  for (const c of checks) {
-    if (!c.ServiceID) {
-      const list = nodeChecks.get(c.Node) ?? [];
-      list.push(c);
-      nodeChecks.set(c.Node, list);
-      continue;
-    }
-    const inst = instances.get(c.ServiceName) ?? new Map<string, string>();
-    inst.set(`${c.Node}\u0000${c.ServiceID}`, c.Node);
-    instances.set(c.ServiceName, inst);
-    const list = own.get(c.ServiceName) ?? [];
-    list.push(c);
-    own.set(c.ServiceName, list);
-  }
+/** One row per service summary, by name. */
+export function summarize(summaries: readonly ServiceSummary[]): ServiceRow[] {
   const rows: ServiceRow[] = [];
-  for (const [name, tagList] of Object.entries(services)) {
-    const tags = tagList ?? [];
-    const inst = instances.get(name);
-    const counts = countChecks(own.get(name) ?? [], emptyCounts());
-    for (const node of inst?.values() ?? []) countChecks(nodeChecks.get(node) ?? [], counts);
+  for (const s of summaries) {
+    const tags = s.Tags ?? [];
+    const counts: Counts = { passing: s.ChecksPassing, warning: s.ChecksWarning, critical: s.ChecksCritical };
     let status: Status | undefined;
-    for (const s of ["passing", "warning", "critical"] as const) if (counts[s] > 0) status = worse(status, s);
+    for (const k of ["passing", "warning", "critical"] as const) if (counts[k] > 0) status = worse(status, k);
     rows.push({
-      name,
+      name: s.Name,
       tags,
-      instances: inst?.size ?? 0,
+      instances: s.InstanceCount,
       counts,
       status: status ?? "none",
-      haystack: [name, ...tags].join("\u0000").toLowerCase(),
+      haystack: [s.Name, ...tags].join("\u0000").toLowerCase(),
     });
   }
   rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -69,13 +50,8 @@ const FILTERS: { value: string; label: string }[] = [
 ];
 
 export function ServicesView({ dc, search }: { dc: string; search: URLSearchParams }) {
-  const services = useLive<ServiceTags>(apiUrl(dc, "catalog/services"));
-  const checks = useLive<HealthCheck[]>(apiUrl(dc, "health/state/any"));
-  const rows = useMemo(() => {
-    if (!services.data || !checks.data) return undefined;
-    noteChecks(checks.data);
-    return summarize(services.data, checks.data);
-  }, [services.data, checks.data]);
+  const services = useLive<ServiceSummary[]>(apiUrl(dc, "internal/ui/services"));
+  const rows = useMemo(() => (services.data ? summarize(services.data) : undefined), [services.data]);
 
   const text = search.get("filter") ?? "";
   const status = search.get("status") ?? "";
@@ -115,7 +91,7 @@ export function ServicesView({ dc, search }: { dc: string; search: URLSearchPara
           </select>
         </label>
       </div>
-      <Loaded error={services.error ?? checks.error} loaded={rows !== undefined}>
+      <Loaded error={services.error} loaded={rows !== undefined}>
         <p class="count" aria-live="polite">
           {shown.length === rows?.length
             ? `${rows.length} service${rows.length === 1 ? "" : "s"}`
@@ -148,11 +124,7 @@ function ServiceItem({ dc, row }: { dc: string; row: ServiceRow }) {
         <StatusBadge status={row.status} />
       </div>
       <div class="row-info">
-        <span class="instances">
-          {row.instances > 0
-            ? `${row.instances} instance${row.instances === 1 ? "" : "s"}`
-            : "instances not counted (no service checks)"}
-        </span>
+        <span class="instances">{`${row.instances} instance${row.instances === 1 ? "" : "s"}`}</span>
         <CountChips counts={row.counts} />
       </div>
       <Tags tags={row.tags} />

@@ -47,3 +47,16 @@ export type CatalogNode = { Node: Node; Services: Record<string, NodeService> | 
 
 /** /v1/catalog/services */
 export type ServiceTags = Record<string, string[] | null>;
+
+/** /v1/internal/ui/services: one summary per service, as Consul's own UI reads them. */
+export interface ServiceSummary {
+  Name: string;
+  Datacenter: string;
+  Tags: string[] | null;
+  Nodes: string[] | null;
+  InstanceCount: number;
+  ChecksPassing: number;
+  ChecksWarning: number;
+  ChecksCritical: number;
+  Kind: string;
+}
