@@ -17,6 +17,7 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import { parseArgs } from "node:util";
 import {
+  ipcChild,
   cpuTicks,
   fmt,
   hwmMiB,
@@ -28,6 +29,7 @@ import {
   rssMiB,
   sleep,
   startCensus,
+  type Child,
   type Census,
 } from "./lib.ts";
 
@@ -138,57 +140,13 @@ process.on("exit", () => {
 });
 for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => process.exit(130));
 
-interface Inline {
-  proc: ChildProcess;
-  pid: number;
-  next<T = any>(type: string, timeoutMs?: number): Promise<T>;
-  send(msg: unknown): void;
-  stop(): Promise<void>;
-}
-
 /** A plain node process (no loader) running `source` as an ES module, talking over IPC. */
-function startInline(name: string, source: string): Inline {
+function startInline(name: string, source: string): Child {
   const proc = spawn(process.execPath, ["--input-type=module", "-e", source], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   children.add(proc);
-  const inbox: any[] = [];
-  const waiting: Array<{ type: string; resolve: (m: any) => void }> = [];
-  proc.on("message", (m: any) => {
-    const i = waiting.findIndex((w) => w.type === m?.type);
-    if (i >= 0) waiting.splice(i, 1)[0].resolve(m);
-    else inbox.push(m);
-  });
-  const exited = new Promise<void>((resolve) => proc.on("exit", () => resolve()));
-  return {
-    proc,
-    pid: proc.pid!,
-    next(type, timeoutMs = 60_000) {
-      const i = inbox.findIndex((m) => m?.type === type);
-      if (i >= 0) return Promise.resolve(inbox.splice(i, 1)[0]);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`${name}: no "${type}" in ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-        const onExit = () => reject(new Error(`${name} exited while waiting for "${type}"`));
-        proc.once("exit", onExit);
-        waiting.push({
-          type,
-          resolve: (m) => {
-            clearTimeout(timer);
-            proc.off("exit", onExit);
-            resolve(m);
-          },
-        });
-      });
-    },
-    send: (msg) => proc.send(msg as any),
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGTERM");
-      await exited;
-    },
-  };
+  return ipcChild(proc, name, 60_000);
 }
 
 interface Window {
@@ -219,7 +177,7 @@ interface Window {
 }
 
 /** Records the target's arrivals and the client's CPU for one window. */
-async function measure(target: Inline, pid: number): Promise<Window> {
+async function measure(target: Child, pid: number): Promise<Window> {
   const from = nowMs();
   target.send({ type: "record", from });
   const ticks0 = cpuTicks(pid);

@@ -119,6 +119,11 @@ export function startChild(script: string, args: string[] = []): Child {
     execArgv: [],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
+  return ipcChild(proc, script, 120_000);
+}
+
+/** Wraps a child started with an IPC channel: messages queued by `type`, stop by SIGTERM. */
+export function ipcChild(proc: ChildProcess, name: string, defaultTimeoutMs: number): Child {
   const inbox: any[] = [];
   const waiting: Array<{ type: string; resolve: (m: any) => void }> = [];
   proc.on("message", (m: any) => {
@@ -130,15 +135,15 @@ export function startChild(script: string, args: string[] = []): Child {
   return {
     proc,
     pid: proc.pid!,
-    next(type, timeoutMs = 120_000) {
+    next(type, timeoutMs = defaultTimeoutMs) {
       const i = inbox.findIndex((m) => m?.type === type);
       if (i >= 0) return Promise.resolve(inbox.splice(i, 1)[0]);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new Error(`${script}: no "${type}" in ${timeoutMs} ms`)),
+          () => reject(new Error(`${name}: no "${type}" in ${timeoutMs} ms`)),
           timeoutMs,
         );
-        const onExit = () => reject(new Error(`${script} exited while waiting for "${type}"`));
+        const onExit = () => reject(new Error(`${name} exited while waiting for "${type}"`));
         proc.once("exit", onExit);
         waiting.push({
           type,
