@@ -9,7 +9,7 @@ import { decodeObject, type Schema } from "../lib/decode.ts";
 import type { ApiContext } from "./context.ts";
 import { HealthCheckSpec, NodeServiceSpec } from "./filter.ts";
 import type { FastifyReply } from "fastify";
-import { HttpError, objectBody, type Req, type Route } from "./http.ts";
+import { HttpError, objectBody, type Access, type Req, type Route } from "./http.ts";
 import { filterOf, queryOptions, sendJson } from "./read.ts";
 import { wireAgentService, wireCheck } from "./wire.ts";
 
@@ -24,6 +24,10 @@ const flagParam = (q: Record<string, string>, k: string) => q[k] === "" || q[k] 
 export function agentRoutes(ctx: ApiContext): Route[] {
   const { agent, view } = ctx;
   const node = () => agent.node();
+  /** `service:<name> read|write` for the local service named by the :id parameter. */
+  const ownService =
+    (level: Access["level"]) =>
+    (req: Req): Access => ({ resource: "service", segment: agent.service(req.params.id)?.Service, level });
   const dc = ctx.datacenter;
 
   const ttl = (status: HealthStatus) => async (req: Req, reply: FastifyReply) => {
@@ -114,11 +118,7 @@ export function agentRoutes(ctx: ApiContext): Route[] {
     {
       methods: ["GET"],
       url: "/v1/agent/service/:id",
-      access: (req) => ({
-        resource: "service",
-        segment: agent.service(req.params.id)?.Service,
-        level: "read",
-      }),
+      access: ownService("read"),
       handler: (req, reply) => {
         const s = agent.service(req.params.id);
         if (!s) throw new NotFoundError(`unknown service ID: ${req.params.id}`);
@@ -146,11 +146,7 @@ export function agentRoutes(ctx: ApiContext): Route[] {
     {
       methods: ["PUT"],
       url: "/v1/agent/service/deregister/:id",
-      access: (req) => ({
-        resource: "service",
-        segment: agent.service(req.params.id)?.Service,
-        level: "write",
-      }),
+      access: ownService("write"),
       handler: async (req, reply) => {
         await agent.deregisterService(req.params.id);
         return reply.send();
@@ -228,11 +224,7 @@ export function agentRoutes(ctx: ApiContext): Route[] {
       methods: ["GET"],
       url: "/v1/agent/health/service/id/:id",
       missing: "Missing serviceID",
-      access: (req) => ({
-        resource: "service",
-        segment: agent.service(req.params.id)?.Service,
-        level: "read",
-      }),
+      access: ownService("read"),
       handler: (req, reply) => {
         const s = agent.service(req.params.id);
         return healthOf(req, reply, s ? [s] : [], true, `ServiceId ${req.params.id} not found`);
@@ -251,11 +243,7 @@ export function agentRoutes(ctx: ApiContext): Route[] {
       methods: ["PUT"],
       url: "/v1/agent/service/maintenance/:id",
       missing: "Missing service ID",
-      access: (req) => ({
-        resource: "service",
-        segment: agent.service(req.params.id)?.Service,
-        level: "write",
-      }),
+      access: ownService("write"),
       handler: async (req, reply) => {
         await agent.setServiceMaintenance(req.params.id, enableParam(req), req.query.reason ?? "");
         return reply.send();
